@@ -1,0 +1,134 @@
+//! The bounded password-hashing pool: a fixed set of threads and a bounded
+//! queue. When both are full, new work is refused at once (503) instead of
+//! piling up memory and latency.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use super::credentials::Password;
+use super::password::{self, HashError, Verification};
+use crate::config::Argon2Cost;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// All workers are busy and the queue is full.
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing is saturated")]
+pub struct Saturated;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HasherError {
+    #[error(transparent)]
+    Saturated(#[from] Saturated),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+}
+
+#[derive(Clone)]
+pub struct Hasher {
+    sender: SyncSender<Job>,
+    cost: Argon2Cost,
+    /// A real argon2id hash of a random password at the current cost:
+    /// unknown users are checked against it, so they cost the same.
+    dummy_hash: Arc<str>,
+    in_flight: Arc<AtomicUsize>,
+}
+
+impl Hasher {
+    /// Starts `workers` threads with room for `queue` waiting jobs.
+    pub fn start(workers: usize, queue: usize, cost: Argon2Cost) -> Result<Self, HashError> {
+        let mut random = [0u8; 32];
+        rand::fill(&mut random);
+        let dummy = Password::for_login(&base64_encode(&random));
+        let dummy_hash = password::hash(cost, &dummy)?.into();
+
+        let (sender, receiver) = sync_channel::<Job>(queue);
+        let receiver = Arc::new(Mutex::new(receiver));
+        for index in 0..workers {
+            let receiver = Arc::clone(&receiver);
+            std::thread::Builder::new()
+                .name(format!("latchkey-hash-{index}"))
+                .spawn(move || work(&receiver))
+                .map_err(|e| HashError::new(format!("cannot start a hashing thread: {e}")))?;
+        }
+        Ok(Self {
+            sender,
+            cost,
+            dummy_hash,
+            in_flight: Arc::new(AtomicUsize::new(0)),
+        })
+    }
+
+    pub fn cost(&self) -> Argon2Cost {
+        self.cost
+    }
+
+    pub fn dummy_hash(&self) -> &str {
+        &self.dummy_hash
+    }
+
+    /// Jobs queued or running right now.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::Relaxed)
+    }
+
+    /// Verifies on the pool; see [`password::verify`].
+    pub async fn verify(
+        &self,
+        password: Password,
+        stored: String,
+    ) -> Result<Verification, Saturated> {
+        let cost = self.cost;
+        self.submit(move || password::verify(cost, &password, &stored))
+            .await
+    }
+
+    /// Hashes a new password on the pool.
+    pub async fn hash(&self, password: Password) -> Result<String, HasherError> {
+        let cost = self.cost;
+        Ok(self
+            .submit(move || password::hash(cost, &password))
+            .await??)
+    }
+
+    async fn submit<T, F>(&self, task: F) -> Result<T, Saturated>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let in_flight = Arc::clone(&self.in_flight);
+        in_flight.fetch_add(1, Ordering::Relaxed);
+        let job: Job = Box::new(move || {
+            let _ = reply.send(task());
+            in_flight.fetch_sub(1, Ordering::Relaxed);
+        });
+        match self.sender.try_send(job) {
+            Ok(()) => answer.await.map_err(|_| Saturated),
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
+                self.in_flight.fetch_sub(1, Ordering::Relaxed);
+                Err(Saturated)
+            }
+        }
+    }
+}
+
+fn work(receiver: &Mutex<Receiver<Job>>) {
+    loop {
+        // Hold the lock only while taking a job, never while running it.
+        let job = match receiver.lock() {
+            Ok(guard) => guard.recv(),
+            Err(_) => return,
+        };
+        match job {
+            Ok(job) => job(),
+            Err(_) => return, // every sender dropped: the server is gone
+        }
+    }
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}

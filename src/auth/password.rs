@@ -1,0 +1,164 @@
+//! Password hashes: argon2id for everything new; argon2 and passlib-style
+//! bcrypt hashes verify, and are upgraded after a successful login.
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use super::credentials::Password;
+use crate::config::Argon2Cost;
+
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(String);
+
+impl HashError {
+    pub fn new(message: String) -> Self {
+        Self(message)
+    }
+}
+
+/// The outcome of checking a password against a stored hash.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verification {
+    /// The password matches; `upgraded` holds a new hash when the stored one
+    /// uses an older scheme or other argon2 parameters.
+    Match {
+        upgraded: Option<String>,
+    },
+    Mismatch,
+}
+
+fn argon2id(cost: Argon2Cost) -> Result<Argon2<'static>, HashError> {
+    let params =
+        Params::new(cost.m_kib, cost.t, cost.p, None).map_err(|e| HashError(e.to_string()))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Hashes a password with argon2id at `cost`, as a PHC string.
+pub fn hash(cost: Argon2Cost, password: &Password) -> Result<String, HashError> {
+    argon2id(cost)?
+        .hash_password(password.expose().as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| HashError(e.to_string()))
+}
+
+/// Checks `password` against `stored`. An unparseable hash never matches.
+pub fn verify(cost: Argon2Cost, password: &Password, stored: &str) -> Verification {
+    let matches = if stored.starts_with("$argon2") {
+        verify_argon2(password, stored)
+    } else if is_bcrypt(stored) {
+        bcrypt::verify(password.expose(), stored).unwrap_or(false)
+    } else {
+        false
+    };
+    if !matches {
+        return Verification::Mismatch;
+    }
+    let upgraded = if is_current(cost, stored) {
+        None
+    } else {
+        // A failed upgrade is not a failed login; the old hash still works.
+        hash(cost, password).ok()
+    };
+    Verification::Match { upgraded }
+}
+
+fn verify_argon2(password: &Password, stored: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return false;
+    };
+    Argon2::default()
+        .verify_password(password.expose().as_bytes(), &parsed)
+        .is_ok()
+}
+
+fn is_bcrypt(stored: &str) -> bool {
+    ["$2a$", "$2b$", "$2y$"]
+        .iter()
+        .any(|p| stored.starts_with(p))
+}
+
+/// Whether `stored` is argon2id v19 at exactly the configured cost.
+fn is_current(cost: Argon2Cost, stored: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    parsed.algorithm.as_str() == "argon2id"
+        && parsed.version == Some(0x13)
+        && params.m_cost() == cost.m_kib
+        && params.t_cost() == cost.t
+        && params.p_cost() == cost.p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHEAP: Argon2Cost = Argon2Cost {
+        m_kib: 64,
+        t: 1,
+        p: 1,
+    };
+
+    #[test]
+    fn a_fresh_hash_verifies_and_needs_no_upgrade() {
+        let pw = Password::for_login("correct horse battery staple");
+        let stored = hash(CHEAP, &pw).expect("hash");
+        assert!(stored.starts_with("$argon2id$v=19$m=64,t=1,p=1$"));
+        assert_eq!(
+            verify(CHEAP, &pw, &stored),
+            Verification::Match { upgraded: None }
+        );
+        assert_eq!(
+            verify(CHEAP, &Password::for_login("wrong"), &stored),
+            Verification::Mismatch
+        );
+    }
+
+    #[test]
+    fn other_parameters_are_upgraded_on_success() {
+        let pw = Password::for_login("correct horse battery staple");
+        let stored = hash(CHEAP, &pw).expect("hash");
+        let stronger = Argon2Cost {
+            m_kib: 128,
+            ..CHEAP
+        };
+        let Verification::Match {
+            upgraded: Some(new),
+        } = verify(stronger, &pw, &stored)
+        else {
+            panic!("expected an upgrade");
+        };
+        assert!(new.starts_with("$argon2id$v=19$m=128,t=1,p=1$"));
+    }
+
+    #[test]
+    fn passlib_bcrypt_hashes_verify_and_are_upgraded() {
+        // Made by Python bcrypt 4.0.1 (what passlib uses): password "secret123".
+        let stored = "$2b$10$/9J.IJ4.NacP0jcGnfaZsuL9vg5ZWrQ2DowtcO2nX3VhepcaTNprK";
+        let result = verify(CHEAP, &Password::for_login("secret123"), stored);
+        assert!(
+            matches!(result, Verification::Match { upgraded: Some(_) }),
+            "{result:?}"
+        );
+        assert_eq!(
+            verify(CHEAP, &Password::for_login("secret124"), stored),
+            Verification::Mismatch
+        );
+    }
+
+    #[test]
+    fn garbage_hashes_never_match() {
+        let pw = Password::for_login("");
+        assert_eq!(verify(CHEAP, &pw, ""), Verification::Mismatch);
+        assert_eq!(
+            verify(CHEAP, &pw, "$argon2id$nonsense"),
+            Verification::Mismatch
+        );
+        assert_eq!(verify(CHEAP, &pw, "plaintext"), Verification::Mismatch);
+    }
+}

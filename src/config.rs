@@ -1,0 +1,687 @@
+//! Typed settings, layered: command-line flag > `LATCHKEY_*` environment >
+//! TOML file > default. Secrets may also come from `LATCHKEY_X_FILE` or the
+//! systemd credentials directory. Every bad or unknown key stops start-up
+//! with a message that names it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use ipnet::IpNet;
+
+/// Every key latchkey understands, as written in TOML (env: upper-cased
+/// with the `LATCHKEY_` prefix).
+const KEYS: &[&str] = &[
+    "bind",
+    "data_dir",
+    "database_url",
+    "jwt_secret",
+    "jwt_alg",
+    "access_ttl",
+    "refresh_ttl",
+    "issuer",
+    "audience",
+    "password_min_length",
+    "argon2_m_kib",
+    "argon2_t",
+    "argon2_p",
+    "hash_workers",
+    "hash_queue",
+    "public_url",
+    "trusted_proxies",
+    "refresh_grace",
+    "rate_limit",
+    "log",
+    "log_format",
+];
+
+/// Keys that may also come from `LATCHKEY_X_FILE` or `$CREDENTIALS_DIRECTORY`.
+const SECRET_KEYS: &[&str] = &["jwt_secret", "database_url"];
+
+/// Passwords longer than this are refused for new passwords.
+pub const PASSWORD_MAX_LENGTH: usize = 128;
+const PASSWORD_MIN_LENGTH_FLOOR: usize = 8;
+const JWT_SECRET_MIN_BYTES: usize = 32;
+
+/// A string that never prints: `Debug` and `Display` show `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JwtAlg {
+    Hs256,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// argon2id cost for new hashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Argon2Cost {
+    pub m_kib: u32,
+    pub t: u32,
+    pub p: u32,
+}
+
+/// Everything the server and the commands need, fully validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub database_url: Secret,
+    pub jwt_secret: Option<Secret>,
+    pub jwt_alg: JwtAlg,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    pub issuer: String,
+    pub audience: Option<String>,
+    pub password_min_length: usize,
+    pub argon2: Argon2Cost,
+    pub hash_workers: usize,
+    pub hash_queue: usize,
+    pub public_url: Option<String>,
+    pub trusted_proxies: Vec<IpNet>,
+    pub refresh_grace: Duration,
+    pub rate_limit: bool,
+    pub log: String,
+    pub log_format: LogFormat,
+    /// HTTP worker threads; `None` = one per core. Not a config key: tests
+    /// lower it to keep thread counts small.
+    pub http_workers: Option<usize>,
+}
+
+/// Values given on the command line; they win over everything else.
+#[derive(Debug, Default, Clone)]
+pub struct Flags {
+    pub config: Option<PathBuf>,
+    pub bind: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+/// Where a raw value came from, for error messages that name the key as the
+/// operator wrote it.
+#[derive(Debug, Clone)]
+enum Origin {
+    Flag(&'static str),
+    Env,
+    EnvFile(String),
+    Credential(PathBuf),
+    Toml(PathBuf),
+}
+
+struct Raw {
+    value: String,
+    origin: Origin,
+}
+
+fn label(key: &str, origin: &Origin) -> String {
+    match origin {
+        Origin::Flag(flag) => format!("--{flag}"),
+        Origin::Env => format!("LATCHKEY_{}", key.to_uppercase()),
+        Origin::EnvFile(path) => format!("LATCHKEY_{}_FILE ({path})", key.to_uppercase()),
+        Origin::Credential(path) => format!("credential {}", path.display()),
+        Origin::Toml(path) => format!("{key} (in {})", path.display()),
+    }
+}
+
+impl Settings {
+    /// Loads settings from the process environment and `flags`.
+    pub fn load(flags: &Flags) -> Result<Self, ConfigError> {
+        Self::from_sources(flags, std::env::vars().collect())
+    }
+
+    /// Loads settings from `flags` and an explicit environment, so tests can
+    /// vary both without touching the process.
+    pub fn from_sources(flags: &Flags, env: HashMap<String, String>) -> Result<Self, ConfigError> {
+        let mut raw: BTreeMap<&'static str, Raw> = BTreeMap::new();
+
+        let config_path = flags
+            .config
+            .clone()
+            .or_else(|| env.get("LATCHKEY_CONFIG").map(PathBuf::from));
+        if let Some(path) = config_path {
+            read_toml(&path, &mut raw)?;
+        }
+        read_env(&env, &mut raw)?;
+
+        let flag_values = [
+            ("bind", "bind", flags.bind.clone()),
+            (
+                "data_dir",
+                "data-dir",
+                flags.data_dir.as_ref().map(|p| p.display().to_string()),
+            ),
+            ("database_url", "database-url", flags.database_url.clone()),
+        ];
+        for (key, flag, value) in flag_values {
+            if let Some(value) = value {
+                let origin = Origin::Flag(flag);
+                raw.insert(key, Raw { value, origin });
+            }
+        }
+
+        Self::parse(raw, &env)
+    }
+
+    fn parse(
+        raw: BTreeMap<&'static str, Raw>,
+        env: &HashMap<String, String>,
+    ) -> Result<Self, ConfigError> {
+        let field = |key: &str| raw.get(key);
+        let get = |key: &str| raw.get(key).map(|r| r.value.as_str());
+        let fail = |key: &str, message: String| -> ConfigError {
+            let origin = raw
+                .get(key)
+                .map(|r| r.origin.clone())
+                .unwrap_or(Origin::Env);
+            ConfigError(format!("{}: {message}", label(key, &origin)))
+        };
+
+        let bind = get("bind").unwrap_or("127.0.0.1:8080").to_owned();
+        let data_dir = match get("data_dir") {
+            Some(dir) => PathBuf::from(dir),
+            None => default_data_dir(env),
+        };
+        let database_url = match get("database_url") {
+            Some(url) => {
+                if !url.starts_with("sqlite:") && !crate::db::is_postgres_url(url) {
+                    return Err(fail(
+                        "database_url",
+                        "must start with sqlite:// or postgres://".into(),
+                    ));
+                }
+                Secret::new(url)
+            }
+            None => Secret::new(format!(
+                "sqlite://{}",
+                data_dir.join("latchkey.db").display()
+            )),
+        };
+
+        let jwt_alg = match get("jwt_alg").unwrap_or("HS256") {
+            "HS256" => JwtAlg::Hs256,
+            "EdDSA" => {
+                return Err(fail(
+                    "jwt_alg",
+                    "EdDSA signing is not available in this version yet; use HS256".into(),
+                ));
+            }
+            other => {
+                return Err(fail(
+                    "jwt_alg",
+                    format!("expected HS256 or EdDSA, got {other:?}"),
+                ));
+            }
+        };
+        let jwt_secret = match field("jwt_secret") {
+            Some(r) if r.value.len() < JWT_SECRET_MIN_BYTES => {
+                return Err(fail(
+                    "jwt_secret",
+                    format!(
+                        "must be at least {JWT_SECRET_MIN_BYTES} bytes (got {})",
+                        r.value.len()
+                    ),
+                ));
+            }
+            Some(r) => Some(Secret::new(r.value.clone())),
+            None => None,
+        };
+
+        let duration = |key: &str, default: &str| -> Result<Duration, ConfigError> {
+            let text = get(key).unwrap_or(default);
+            let value = humantime::parse_duration(text).map_err(|e| {
+                fail(
+                    key,
+                    format!("invalid duration {text:?} ({e}); write e.g. \"30m\""),
+                )
+            })?;
+            if value.is_zero() {
+                return Err(fail(key, "must be longer than zero".into()));
+            }
+            Ok(value)
+        };
+        let access_ttl = duration("access_ttl", "30m")?;
+        let refresh_ttl = duration("refresh_ttl", "14d")?;
+        let refresh_grace = duration("refresh_grace", "5s")?;
+
+        let number = |key: &str, default: usize, min: usize| -> Result<usize, ConfigError> {
+            let Some(text) = get(key) else {
+                return Ok(default);
+            };
+            let value: usize = text
+                .parse()
+                .map_err(|_| fail(key, format!("expected a whole number, got {text:?}")))?;
+            if value < min {
+                return Err(fail(key, format!("must be at least {min} (got {value})")));
+            }
+            Ok(value)
+        };
+        let password_min_length = number("password_min_length", 15, PASSWORD_MIN_LENGTH_FLOOR)?;
+        if password_min_length > PASSWORD_MAX_LENGTH {
+            return Err(fail(
+                "password_min_length",
+                format!("must be at most {PASSWORD_MAX_LENGTH}"),
+            ));
+        }
+        let to_u32 = |key: &str, value: usize| {
+            u32::try_from(value).map_err(|_| fail(key, "is too large".into()))
+        };
+        let argon2 = Argon2Cost {
+            m_kib: to_u32("argon2_m_kib", number("argon2_m_kib", 19456, 8)?)?,
+            t: to_u32("argon2_t", number("argon2_t", 2, 1)?)?,
+            p: to_u32("argon2_p", number("argon2_p", 1, 1)?)?,
+        };
+        if let Err(e) = argon2::Params::new(argon2.m_kib, argon2.t, argon2.p, None) {
+            return Err(fail(
+                "argon2_m_kib",
+                format!("argon2 parameters rejected: {e}"),
+            ));
+        }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let hash_workers = number("hash_workers", cores, 1)?;
+        let hash_queue = number("hash_queue", 4 * hash_workers, 1)?;
+
+        let public_url = match get("public_url") {
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                Some(url.trim_end_matches('/').to_owned())
+            }
+            Some(url) => {
+                return Err(fail(
+                    "public_url",
+                    format!("must start with https:// or http://, got {url:?}"),
+                ));
+            }
+            None => None,
+        };
+        let issuer = match (get("issuer"), &public_url) {
+            (Some(issuer), _) => issuer.trim_end_matches('/').to_owned(),
+            (None, Some(url)) => url.clone(),
+            (None, None) => format!("http://{bind}"),
+        };
+        let audience = get("audience").map(str::to_owned);
+
+        let trusted_proxies = match get("trusted_proxies") {
+            Some(list) => list
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|s| !s.is_empty())
+                .map(|cidr| parse_cidr(cidr).map_err(|e| fail("trusted_proxies", e)))
+                .collect::<Result<Vec<_>, _>>()?,
+            None => Vec::new(),
+        };
+        let rate_limit = match get("rate_limit").unwrap_or("on") {
+            "on" => true,
+            "off" => false,
+            other => {
+                return Err(fail(
+                    "rate_limit",
+                    format!("expected \"on\" or \"off\", got {other:?}"),
+                ));
+            }
+        };
+        let log = get("log").unwrap_or("info").to_owned();
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&log) {
+            return Err(fail("log", format!("invalid filter: {e}")));
+        }
+        let log_format = match get("log_format").unwrap_or("text") {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(fail(
+                    "log_format",
+                    format!("expected \"text\" or \"json\", got {other:?}"),
+                ));
+            }
+        };
+
+        Ok(Self {
+            bind,
+            data_dir,
+            database_url,
+            jwt_secret,
+            jwt_alg,
+            access_ttl,
+            refresh_ttl,
+            issuer,
+            audience,
+            password_min_length,
+            argon2,
+            hash_workers,
+            hash_queue,
+            public_url,
+            trusted_proxies,
+            refresh_grace,
+            rate_limit,
+            log,
+            log_format,
+            http_workers: None,
+        })
+    }
+}
+
+fn default_data_dir(env: &HashMap<String, String>) -> PathBuf {
+    // systemd may list several state directories separated by ':'.
+    match env
+        .get("STATE_DIRECTORY")
+        .and_then(|dirs| dirs.split(':').next())
+    {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => PathBuf::from("./data"),
+    }
+}
+
+fn parse_cidr(text: &str) -> Result<IpNet, String> {
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is not an IP address or CIDR"))
+}
+
+fn read_toml(path: &Path, raw: &mut BTreeMap<&'static str, Raw>) -> Result<(), ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError(format!("config file {}: {e}", path.display())))?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e| ConfigError(format!("config file {}: {e}", path.display())))?;
+    for (name, value) in table {
+        let Some(key) = KEYS.iter().copied().find(|k| *k == name) else {
+            return Err(ConfigError(format!(
+                "{name} (in {}): unknown key",
+                path.display()
+            )));
+        };
+        let value = match value {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Array(items) if key == "trusted_proxies" => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| {
+                    ConfigError(format!(
+                        "{key} (in {}): expected a list of strings",
+                        path.display()
+                    ))
+                })?
+                .join(","),
+            other => {
+                return Err(ConfigError(format!(
+                    "{key} (in {}): expected a string or an integer, got {}",
+                    path.display(),
+                    other.type_str()
+                )));
+            }
+        };
+        let origin = Origin::Toml(path.to_owned());
+        raw.insert(key, Raw { value, origin });
+    }
+    Ok(())
+}
+
+fn read_env(
+    env: &HashMap<String, String>,
+    raw: &mut BTreeMap<&'static str, Raw>,
+) -> Result<(), ConfigError> {
+    let mut names: Vec<&String> = env.keys().filter(|k| k.starts_with("LATCHKEY_")).collect();
+    names.sort();
+    for name in names {
+        let rest = &name["LATCHKEY_".len()..];
+        if rest == "CONFIG" {
+            continue;
+        }
+        let is_file = rest
+            .strip_suffix("_FILE")
+            .is_some_and(|base| SECRET_KEYS.contains(&base.to_lowercase().as_str()));
+        if is_file {
+            continue;
+        }
+        let lower = rest.to_lowercase();
+        let Some(key) = KEYS.iter().copied().find(|k| *k == lower) else {
+            return Err(ConfigError(format!("{name}: unknown setting")));
+        };
+        if !SECRET_KEYS.contains(&key) {
+            raw.insert(
+                key,
+                Raw {
+                    value: env[name].clone(),
+                    origin: Origin::Env,
+                },
+            );
+        }
+    }
+
+    let credentials = env.get("CREDENTIALS_DIRECTORY").map(PathBuf::from);
+    for &key in SECRET_KEYS {
+        let upper = format!("LATCHKEY_{}", key.to_uppercase());
+        let mut found: Vec<Raw> = Vec::new();
+        if let Some(value) = env.get(&upper) {
+            found.push(Raw {
+                value: value.clone(),
+                origin: Origin::Env,
+            });
+        }
+        if let Some(path) = env.get(&format!("{upper}_FILE")) {
+            let value = read_secret_file(Path::new(path))
+                .map_err(|e| ConfigError(format!("{upper}_FILE ({path}): {e}")))?;
+            found.push(Raw {
+                value,
+                origin: Origin::EnvFile(path.clone()),
+            });
+        }
+        if let Some(dir) = &credentials {
+            let path = dir.join(&upper);
+            if path.exists() {
+                let value = read_secret_file(&path)
+                    .map_err(|e| ConfigError(format!("credential {}: {e}", path.display())))?;
+                found.push(Raw {
+                    value,
+                    origin: Origin::Credential(path),
+                });
+            }
+        }
+        if found.len() > 1 {
+            let ways: Vec<String> = found.iter().map(|r| label(key, &r.origin)).collect();
+            return Err(ConfigError(format!(
+                "{upper} is given more than one way ({}); keep one",
+                ways.join(", ")
+            )));
+        }
+        if let Some(value) = found.pop() {
+            raw.insert(key, value);
+        }
+    }
+    Ok(())
+}
+
+/// Reads a secret file, stripping exactly one trailing `\n` or `\r\n`.
+fn read_secret_file(path: &Path) -> std::io::Result<String> {
+    let mut text = std::fs::read_to_string(path)?;
+    if text.ends_with("\r\n") {
+        text.truncate(text.len() - 2);
+    } else if text.ends_with('\n') {
+        text.truncate(text.len() - 1);
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_match_the_spec() {
+        let s = Settings::from_sources(&Flags::default(), env(&[])).expect("defaults load");
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.data_dir, PathBuf::from("./data"));
+        assert_eq!(s.database_url.expose(), "sqlite://./data/latchkey.db");
+        assert_eq!(s.access_ttl, Duration::from_secs(30 * 60));
+        assert_eq!(s.refresh_ttl, Duration::from_secs(14 * 86400));
+        assert_eq!(s.issuer, "http://127.0.0.1:8080");
+        assert_eq!(s.password_min_length, 15);
+        assert_eq!(
+            s.argon2,
+            Argon2Cost {
+                m_kib: 19456,
+                t: 2,
+                p: 1
+            }
+        );
+        assert_eq!(s.hash_queue, 4 * s.hash_workers);
+        assert!(s.rate_limit);
+    }
+
+    #[test]
+    fn a_flag_beats_the_environment_which_beats_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("latchkey.toml");
+        std::fs::write(
+            &file,
+            "bind = \"127.0.0.1:1\"\naccess_ttl = \"5m\"\nrefresh_ttl = \"1d\"\n",
+        )
+        .expect("write");
+        let flags = Flags {
+            config: Some(file),
+            bind: Some("127.0.0.1:3".into()),
+            ..Flags::default()
+        };
+        let s = Settings::from_sources(
+            &flags,
+            env(&[
+                ("LATCHKEY_BIND", "127.0.0.1:2"),
+                ("LATCHKEY_ACCESS_TTL", "7m"),
+            ]),
+        )
+        .expect("load");
+        assert_eq!(s.bind, "127.0.0.1:3");
+        assert_eq!(s.access_ttl, Duration::from_secs(7 * 60));
+        assert_eq!(s.refresh_ttl, Duration::from_secs(86400));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_the_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "acces_ttl = \"5m\"\n").expect("write");
+        let flags = Flags {
+            config: Some(file),
+            ..Flags::default()
+        };
+        let err = Settings::from_sources(&flags, env(&[])).expect_err("unknown key");
+        assert!(err.to_string().starts_with("acces_ttl (in "), "{err}");
+
+        let err = Settings::from_sources(
+            &Flags::default(),
+            env(&[("LATCHKEY_PASSWORD_MIN_LENGTH", "7")]),
+        )
+        .expect_err("below floor");
+        assert!(
+            err.to_string()
+                .starts_with("LATCHKEY_PASSWORD_MIN_LENGTH: must be at least 8"),
+            "{err}"
+        );
+
+        let err =
+            Settings::from_sources(&Flags::default(), env(&[("LATCHKEY_JWT_SECRET", "short")]))
+                .expect_err("short secret");
+        assert!(
+            err.to_string()
+                .starts_with("LATCHKEY_JWT_SECRET: must be at least 32 bytes"),
+            "{err}"
+        );
+
+        let err =
+            Settings::from_sources(&Flags::default(), env(&[("LATCHKEY_ACCESS_TTL", "1800")]))
+                .expect_err("unitless duration");
+        assert!(
+            err.to_string()
+                .starts_with("LATCHKEY_ACCESS_TTL: invalid duration"),
+            "{err}"
+        );
+
+        let err = Settings::from_sources(&Flags::default(), env(&[("LATCHKEY_BINDD", "x")]))
+            .expect_err("unknown env");
+        assert_eq!(err.to_string(), "LATCHKEY_BINDD: unknown setting");
+    }
+
+    #[test]
+    fn secrets_come_from_files_and_credentials_but_only_one_way() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let secret = "s".repeat(40);
+        std::fs::write(dir.path().join("secret"), format!("{secret}\r\n")).expect("write");
+        std::fs::write(
+            dir.path().join("LATCHKEY_JWT_SECRET"),
+            format!("{secret}\n"),
+        )
+        .expect("write");
+        let file = dir.path().join("secret").display().to_string();
+        let creds = dir.path().display().to_string();
+
+        let s = Settings::from_sources(
+            &Flags::default(),
+            env(&[("LATCHKEY_JWT_SECRET_FILE", &file)]),
+        )
+        .expect("file secret");
+        assert_eq!(
+            s.jwt_secret.as_ref().map(Secret::expose),
+            Some(secret.as_str())
+        );
+
+        let s =
+            Settings::from_sources(&Flags::default(), env(&[("CREDENTIALS_DIRECTORY", &creds)]))
+                .expect("credential secret");
+        assert_eq!(
+            s.jwt_secret.as_ref().map(Secret::expose),
+            Some(secret.as_str())
+        );
+
+        let err = Settings::from_sources(
+            &Flags::default(),
+            env(&[
+                ("CREDENTIALS_DIRECTORY", &creds),
+                ("LATCHKEY_JWT_SECRET", &secret),
+            ]),
+        )
+        .expect_err("two ways");
+        assert!(err.to_string().contains("more than one way"), "{err}");
+        assert!(
+            !err.to_string().contains(&secret),
+            "the secret must not be printed"
+        );
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let secret = Secret::new("hunter2-hunter2");
+        assert_eq!(format!("{secret:?}"), "***");
+    }
+}

@@ -1,0 +1,219 @@
+//! The database: one connection type for SQLite and PostgreSQL, the pool, and
+//! [`run`], the one way handlers reach it (always off the async workers).
+
+pub mod schema;
+pub mod users;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// How long a request waits for a pooled connection before answering 503.
+const POOL_WAIT: Duration = Duration::from_secs(3);
+
+/// Arbitrary but fixed: every latchkey instance takes this advisory lock
+/// around migrations, so instances started together migrate exactly once.
+const MIGRATION_LOCK_ID: i64 = 0x6c61_7463_686b_6579; // "latchkey"
+
+/// A connection to either backend; which one is decided by the URL at run time.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type DbPool = Pool<AnyManager>;
+pub type DbConnection = PooledConnection<AnyManager>;
+
+/// Why a unit of database work did not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("no database connection: {0}")]
+    Unavailable(String),
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+}
+
+/// Opens connections by URL scheme, so a failure keeps its real cause
+/// ("connection refused", "unable to open database file") instead of
+/// diesel's generic multi-connection message.
+#[derive(Debug, Clone)]
+pub struct AnyManager {
+    url: String,
+}
+
+impl AnyManager {
+    pub fn new(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+        }
+    }
+
+    /// One connection outside the pool, with the pool's per-connection
+    /// settings (for the command-line tools).
+    pub fn connect_one(&self) -> Result<AnyConnection, diesel::r2d2::Error> {
+        let mut conn = self.connect()?;
+        SqlitePragmas.on_acquire(&mut conn)?;
+        Ok(conn)
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        is_postgres_url(&self.url)
+    }
+}
+
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// The file path of a `sqlite://PATH` (or `sqlite:PATH`) URL.
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+impl ManageConnection for AnyManager {
+    type Connection = AnyConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, Self::Error> {
+        let connection = if self.is_postgres() {
+            diesel::PgConnection::establish(&self.url).map(AnyConnection::Postgresql)
+        } else {
+            diesel::SqliteConnection::establish(sqlite_path(&self.url)).map(AnyConnection::Sqlite)
+        };
+        connection.map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+        // A connection returned while a panic unwinds may sit inside an open
+        // transaction; never hand it out again.
+        std::thread::panicking()
+    }
+}
+
+/// Per-connection SQLite settings. WAL is switched on once, at migration
+/// time, because it is stored in the file.
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = conn {
+            for pragma in [
+                "PRAGMA busy_timeout = 5000;",
+                "PRAGMA synchronous = NORMAL;",
+                "PRAGMA foreign_keys = ON;",
+            ] {
+                c.batch_execute(pragma)
+                    .map_err(diesel::r2d2::Error::QueryError)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds the pool. It opens one connection up front, so a wrong URL fails
+/// start-up with the real cause instead of at the first request.
+pub fn build_pool(url: &str) -> Result<DbPool, String> {
+    let manager = AnyManager::new(url);
+    // Surface the real error first: r2d2 only reports a timeout.
+    drop(manager.connect().map_err(|e| e.to_string())?);
+    Pool::builder()
+        .max_size(8)
+        .min_idle(Some(1))
+        .connection_timeout(POOL_WAIT)
+        .connection_customizer(Box::new(SqlitePragmas))
+        .build(manager)
+        .map_err(|e| e.to_string())
+}
+
+/// Applies pending migrations through a connection of its own. On SQLite it
+/// also turns on WAL; on PostgreSQL an advisory lock serialises instances.
+pub fn migrate(url: &str) -> anyhow::Result<usize> {
+    let manager = AnyManager::new(url);
+    let mut conn = manager.connect()?;
+    match &mut conn {
+        AnyConnection::Sqlite(c) => {
+            c.batch_execute("PRAGMA busy_timeout = 5000;")?;
+            c.batch_execute("PRAGMA journal_mode = WAL;")?;
+        }
+        AnyConnection::Postgresql(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_ID})"))?;
+        }
+    }
+    let applied = conn
+        .run_pending_migrations(MIGRATIONS)
+        .map(|versions| versions.len())
+        .map_err(|e| anyhow::anyhow!("migration failed: {e}"));
+    if let AnyConnection::Postgresql(c) = &mut conn {
+        c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})"))?;
+    }
+    applied
+}
+
+/// Runs one unit of database work, `pool.get()` included, on the blocking
+/// thread pool, never on an async worker.
+pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, DbError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, diesel::result::Error> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool
+            .get()
+            .map_err(|e| DbError::Unavailable(e.to_string()))?;
+        work(&mut conn).map_err(DbError::Query)
+    })
+    .await
+    .map_err(|e| DbError::Unavailable(format!("blocking pool: {e}")))?
+}
+
+/// A read-modify-write transaction. On SQLite it starts with
+/// `BEGIN IMMEDIATE`, taking the write lock up front: a deferred transaction
+/// that reads and then writes fails with "database is locked" under
+/// concurrency, whatever the busy timeout.
+pub fn write_transaction<T, E, F>(conn: &mut AnyConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    if matches!(conn, AnyConnection::Postgresql(_)) {
+        return conn.transaction(work);
+    }
+    conn.batch_execute("BEGIN IMMEDIATE")?;
+    match work(conn) {
+        Ok(value) => match conn.batch_execute("COMMIT") {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                // Best effort: the original error is the one worth reporting.
+                let _ = conn.batch_execute("ROLLBACK");
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            let _ = conn.batch_execute("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// Current time as Unix seconds, the unit every timestamp column uses.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,146 @@
+//! Queries on the `users` table. Plain functions over a connection; no web
+//! types here.
+
+use diesel::prelude::*;
+
+use super::schema::users;
+use super::{AnyConnection, now_unix};
+
+/// A stored account. `password_hash` is a PHC (argon2) or bcrypt string.
+#[derive(Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub scopes: String,
+    pub disabled: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("password_hash", &"***")
+            .field("scopes", &self.scopes)
+            .field("disabled", &self.disabled)
+            .finish()
+    }
+}
+
+impl User {
+    /// The granted scopes, in the order they were stored.
+    pub fn scope_list(&self) -> Vec<String> {
+        self.scopes.split_whitespace().map(str::to_owned).collect()
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+struct NewUser<'a> {
+    id: i64,
+    email: &'a str,
+    password_hash: &'a str,
+    scopes: &'a str,
+    disabled: bool,
+    created_at: i64,
+    updated_at: i64,
+}
+
+/// Inserts a user. A taken email surfaces as diesel's `UniqueViolation`.
+pub fn insert(
+    conn: &mut AnyConnection,
+    email: &str,
+    password_hash: &str,
+    scopes: &[String],
+) -> QueryResult<User> {
+    let now = now_unix();
+    let scopes = scopes.join(" ");
+    let new = NewUser {
+        id: random_id(),
+        email,
+        password_hash,
+        scopes: &scopes,
+        disabled: false,
+        created_at: now,
+        updated_at: now,
+    };
+    diesel::insert_into(users::table)
+        .values(&new)
+        .execute(conn)?;
+    find_by_email(conn, email)?.ok_or(diesel::result::Error::NotFound)
+}
+
+pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<User>> {
+    users::table
+        .order(users::email.asc())
+        .select(User::as_select())
+        .load(conn)
+}
+
+pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+/// Replaces the hash; returns whether the user exists.
+pub fn set_password_hash(
+    conn: &mut AnyConnection,
+    email: &str,
+    password_hash: &str,
+) -> QueryResult<bool> {
+    let changed = diesel::update(users::table.filter(users::email.eq(email)))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::updated_at.eq(now_unix()),
+        ))
+        .execute(conn)?;
+    Ok(changed > 0)
+}
+
+/// Replaces the hash only if it is still `old_hash`, so an upgrade on login
+/// never overwrites a password changed meanwhile.
+pub fn upgrade_password_hash(
+    conn: &mut AnyConnection,
+    id: i64,
+    old_hash: &str,
+    new_hash: &str,
+) -> QueryResult<()> {
+    diesel::update(
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::password_hash.eq(old_hash)),
+    )
+    .set(users::password_hash.eq(new_hash))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Returns whether the user exists.
+pub fn set_disabled(conn: &mut AnyConnection, email: &str, disabled: bool) -> QueryResult<bool> {
+    let changed = diesel::update(users::table.filter(users::email.eq(email)))
+        .set((
+            users::disabled.eq(disabled),
+            users::updated_at.eq(now_unix()),
+        ))
+        .execute(conn)?;
+    Ok(changed > 0)
+}
+
+/// A random positive 63-bit id: portable across both backends, which share
+/// no autoincrement syntax.
+fn random_id() -> i64 {
+    let mut bytes = [0u8; 8];
+    rand::fill(&mut bytes);
+    (u64::from_le_bytes(bytes) >> 1) as i64
+}

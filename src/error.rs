@@ -1,0 +1,111 @@
+//! Errors as clients see them. Internal causes are logged once, here, and
+//! never sent: a client gets a fixed, documented body.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde_json::json;
+
+use crate::auth::hasher::Saturated;
+use crate::db::DbError;
+
+/// Seconds a client should wait after a 503.
+const RETRY_AFTER_UNAVAILABLE: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Wrong email or password, unknown or disabled user: one answer for all.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    #[error("unsupported grant type")]
+    UnsupportedGrantType,
+    #[error("scope not granted: {0}")]
+    InvalidScope(String),
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("no bearer token")]
+    MissingToken,
+    #[error("invalid bearer token: {0}")]
+    InvalidToken(String),
+    #[error("password hashing saturated")]
+    HashingSaturated,
+    #[error("database unavailable: {0}")]
+    Database(#[from] DbError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<Saturated> for ApiError {
+    fn from(_: Saturated) -> Self {
+        Self::HashingSaturated
+    }
+}
+
+fn oauth_body(error: &str, description: &str) -> serde_json::Value {
+    // `detail` keeps FastAPI clients working; `error` keeps OAuth2 libraries working.
+    json!({"error": error, "error_description": description, "detail": description})
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::InvalidCredentials | Self::MissingToken | Self::InvalidToken(_) => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::InvalidRequest(_) | Self::UnsupportedGrantType | Self::InvalidScope(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::HashingSaturated | Self::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        let body = match self {
+            Self::InvalidCredentials => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+                oauth_body("invalid_grant", "Invalid credentials")
+            }
+            Self::InvalidRequest(message) => oauth_body("invalid_request", message),
+            Self::UnsupportedGrantType => oauth_body(
+                "unsupported_grant_type",
+                "grant_type must be password or refresh_token",
+            ),
+            Self::InvalidScope(_) => oauth_body(
+                "invalid_scope",
+                "The requested scope is not granted to this user",
+            ),
+            Self::PayloadTooLarge => oauth_body("invalid_request", "The request body is too large"),
+            Self::MissingToken => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+                json!({"detail": "Not authenticated"})
+            }
+            Self::InvalidToken(_) => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                ));
+                oauth_body("invalid_token", "Could not validate credentials")
+            }
+            Self::HashingSaturated | Self::Database(_) => {
+                if let Self::Database(cause) = self {
+                    tracing::error!(error = %cause, "database unavailable");
+                }
+                response.insert_header((header::RETRY_AFTER, RETRY_AFTER_UNAVAILABLE));
+                oauth_body(
+                    "temporarily_unavailable",
+                    "The service is busy or temporarily unavailable; try again shortly",
+                )
+            }
+            Self::Internal(cause) => {
+                tracing::error!(error = %cause, "internal error");
+                oauth_body("server_error", "Internal server error")
+            }
+        };
+        response.json(body)
+    }
+}

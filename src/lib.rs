@@ -1,0 +1,27 @@
+//! latchkey: a small, fast, self-hosted login service.
+//!
+//! How a request flows:
+//! - [`startup::Application`] builds everything from [`config::Settings`]
+//!   and binds the listener; `main.rs` and the tests both go through it.
+//! - [`routes::configure`] is the route table; one module per area under
+//!   `routes/`. Handlers return [`error::ApiError`], which alone decides
+//!   what a client sees.
+//! - [`auth::authenticate`] is the one password check (unknown users cost
+//!   the same as known ones); hashing runs only on the bounded
+//!   [`auth::hasher::Hasher`].
+//! - The database is reached only through [`db::run`], which runs the
+//!   whole unit of work off the async workers; queries live in `db/`.
+//! - [`state::AppState`] holds the pool, hasher, signer and settings; there
+//!   is no global state.
+
+pub mod auth;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod middleware;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

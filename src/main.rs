@@ -1,0 +1,41 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use latchkey::cli::{Cli, Command};
+use latchkey::config::Settings;
+use latchkey::startup::Application;
+use latchkey::{commands, telemetry};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line: the whole cause chain, colon-separated.
+            eprintln!("latchkey: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(&cli.flags())?;
+    match cli.command {
+        None | Some(Command::Serve { .. }) => {
+            telemetry::init(&settings.log, settings.log_format);
+            actix_web::rt::System::new().block_on(async move {
+                let app = Application::build(settings)?;
+                app.run_until_stopped().await?;
+                Ok(())
+            })
+        }
+        Some(Command::Migrate) => {
+            telemetry::init("warn", settings.log_format);
+            commands::migrate(&settings)
+        }
+        Some(Command::User(command)) => {
+            telemetry::init("warn", settings.log_format);
+            commands::user(&settings, command)
+        }
+    }
+}

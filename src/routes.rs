@@ -1,0 +1,58 @@
+//! The whole route table on one screen.
+
+mod form;
+mod health;
+mod token;
+mod users;
+
+use actix_web::http::{Method, header};
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+pub use users::rfc3339;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/token")
+            .route(web::post().to(token::token))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/users/me")
+            .route(web::get().to(users::me))
+            .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
+    )
+    .service(
+        web::resource("/healthz")
+            .route(web::get().to(health::healthz))
+            .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
+    )
+    .service(
+        web::resource("/readyz")
+            .route(web::get().to(health::readyz))
+            .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
+    );
+}
+
+/// A handler answering 405 with the methods the resource does allow.
+fn method_not_allowed(
+    allowed: &[Method],
+) -> impl Fn() -> std::future::Ready<HttpResponse> + Clone + 'static {
+    let allow = allowed
+        .iter()
+        .map(Method::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    move || {
+        std::future::ready(
+            HttpResponse::MethodNotAllowed()
+                .insert_header((header::ALLOW, allow.clone()))
+                .json(json!({"detail": "Method Not Allowed"})),
+        )
+    }
+}
+
+/// Anything without a route.
+pub async fn not_found() -> HttpResponse {
+    HttpResponse::NotFound().json(json!({"detail": "Not Found"}))
+}

@@ -1,0 +1,118 @@
+//! Builds the running application from [`Settings`]: database, keys,
+//! hasher, listener. The binary and the tests build it the same way.
+
+use std::net::TcpListener;
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+
+use crate::auth::hasher::Hasher;
+use crate::auth::jwt::TokenSigner;
+use crate::auth::keys::SigningSecret;
+use crate::config::Settings;
+use crate::state::AppState;
+use crate::{db, middleware, routes};
+
+/// Seconds in-flight requests get to finish after SIGTERM.
+const SHUTDOWN_TIMEOUT_SECONDS: u64 = 10;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Migrates, loads keys, binds the listener. Blocking: call it before
+    /// serving, not from a request handler.
+    pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        let state = build_state(settings)?;
+        let listener = TcpListener::bind(&state.settings.bind)
+            .with_context(|| format!("cannot listen on {}", state.settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let workers = state.settings.http_workers;
+        let state = web::Data::new(state);
+        let static_dir = static_dir();
+
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .configure(routes::configure)
+                .service(actix_files::Files::new("/static", &static_dir))
+                .default_service(web::to(routes::not_found))
+                .wrap(from_fn(middleware::security_headers))
+                .wrap(from_fn(middleware::access_log))
+        })
+        .shutdown_timeout(SHUTDOWN_TIMEOUT_SECONDS)
+        .listen(listener)?;
+        let server = match workers {
+            Some(n) => server.workers(n),
+            None => server,
+        }
+        .run();
+        tracing::info!(port, "latchkey is listening");
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    let url = settings.database_url.expose();
+    prepare_data_dir(&settings, settings.jwt_secret.is_none())?;
+    let applied = db::migrate(url).context("database migration failed")?;
+    if applied > 0 {
+        tracing::info!(applied, "applied database migrations");
+    }
+    let pool = db::build_pool(url).map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+    let secret = SigningSecret::load(settings.jwt_secret.as_ref(), &settings.data_dir)?;
+    let tokens = TokenSigner::new(
+        secret,
+        &settings.issuer,
+        settings.audience.as_deref(),
+        settings.access_ttl,
+    );
+    let hasher = Hasher::start(settings.hash_workers, settings.hash_queue, settings.argon2)?;
+    Ok(AppState {
+        pool,
+        hasher,
+        tokens,
+        settings,
+    })
+}
+
+/// Creates the data dir (mode 0700) when something will be kept there: the
+/// generated signing secret, or a SQLite file inside it.
+pub fn prepare_data_dir(settings: &Settings, keeps_secret: bool) -> anyhow::Result<()> {
+    let url = settings.database_url.expose();
+    let sqlite_inside = !db::is_postgres_url(url)
+        && Path::new(db::sqlite_path(url)).starts_with(&settings.data_dir);
+    if !keeps_secret && !sqlite_inside {
+        return Ok(());
+    }
+    let dir = &settings.data_dir;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("cannot create the data directory {}", dir.display()))
+}
+
+/// `./static` when run from a checkout or next to the assets, else the
+/// assets of the source tree this binary was built from.
+fn static_dir() -> PathBuf {
+    let local = PathBuf::from("static");
+    if local.is_dir() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("static")
+}
