@@ -11,8 +11,13 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // One line: the whole cause chain, colon-separated.
-            eprintln!("latchkey: {e:#}");
+            // One line: the whole cause chain, colon-separated, with the
+            // line breaks some causes carry (libpq's) folded.
+            let message = format!("{e:#}");
+            eprintln!(
+                "latchkey: {}",
+                message.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
             ExitCode::FAILURE
         }
     }

@@ -69,10 +69,15 @@ impl TokenSigner {
         validation.leeway = LEEWAY_SECONDS;
         validation.validate_nbf = true;
         validation.set_issuer(&[issuer]);
-        validation.set_required_spec_claims(&["exp", "nbf", "iss", "sub"]);
         match audience {
-            Some(aud) => validation.set_audience(&[aud]),
-            None => validation.validate_aud = false,
+            Some(aud) => {
+                validation.set_audience(&[aud]);
+                validation.set_required_spec_claims(&["exp", "nbf", "iss", "sub", "aud"]);
+            }
+            None => {
+                validation.validate_aud = false;
+                validation.set_required_spec_claims(&["exp", "nbf", "iss", "sub"]);
+            }
         }
         Self {
             decoding: HashMap::from([(secret.kid.clone(), DecodingKey::from_secret(bytes))]),

@@ -1,0 +1,283 @@
+//! The `latchkey` command line, run as a user would run it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use crate::helpers::{EMAIL, PASSWORD, TestApp};
+
+const NEW_PASSWORD: &str = "a completely different passphrase";
+
+/// Runs the binary with a clean environment and `stdin` as its input.
+fn latchkey(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_latchkey"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run latchkey");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    }
+    child.wait_with_output().expect("wait")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Fails with exactly one line on stderr that contains `needle`.
+fn assert_fails_with(output: &Output, needle: &str) {
+    assert!(
+        !output.status.success(),
+        "expected failure, stdout: {}",
+        stdout(output)
+    );
+    let err = stderr(output);
+    assert_eq!(err.lines().count(), 1, "one line on stderr, got {err:?}");
+    assert!(err.contains(needle), "{err:?} should contain {needle:?}");
+}
+
+fn data_dir_args(dir: &tempfile::TempDir) -> Vec<String> {
+    vec!["--data-dir".into(), dir.path().display().to_string()]
+}
+
+fn with<'a>(base: &'a [String], rest: &[&'a str]) -> Vec<&'a str> {
+    base.iter()
+        .map(String::as_str)
+        .chain(rest.iter().copied())
+        .collect()
+}
+
+#[test]
+fn user_add_creates_a_user_that_user_list_shows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = data_dir_args(&dir);
+    let added = latchkey(
+        &with(
+            &base,
+            &[
+                "user",
+                "add",
+                "Bob@Example.com",
+                "--password-stdin",
+                "--scope",
+                "read",
+                "--admin",
+            ],
+        ),
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert_eq!(stdout(&added), "created user bob@example.com\n");
+
+    let listed = latchkey(&with(&base, &["user", "list"]), None);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let out = stdout(&listed);
+    assert_eq!(out.lines().count(), 1);
+    let fields: Vec<&str> = out.trim_end().split('\t').collect();
+    assert_eq!(&fields[..3], &["bob@example.com", "active", "read admin"]);
+    assert!(!out.contains("$argon2"), "never a hash");
+}
+
+#[test]
+fn a_duplicate_user_is_refused_in_one_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = data_dir_args(&dir);
+    let input = format!("{PASSWORD}\n");
+    assert!(
+        latchkey(
+            &with(
+                &base,
+                &["user", "add", "bob@example.com", "--password-stdin"]
+            ),
+            Some(&input)
+        )
+        .status
+        .success()
+    );
+    let again = latchkey(
+        &with(
+            &base,
+            &["user", "add", "BOB@example.com ", "--password-stdin"],
+        ),
+        Some(&input),
+    );
+    assert_fails_with(&again, "a user with email bob@example.com already exists");
+}
+
+#[test]
+fn weak_passwords_and_bad_emails_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = data_dir_args(&dir);
+    let short = latchkey(
+        &with(
+            &base,
+            &["user", "add", "bob@example.com", "--password-stdin"],
+        ),
+        Some("short\n"),
+    );
+    assert_fails_with(&short, "at least 15 characters");
+    let common = latchkey(
+        &with(
+            &base,
+            &["user", "add", "bob@example.com", "--password-stdin"],
+        ),
+        Some("1234567890qwertyuiop\n"),
+    );
+    assert_fails_with(&common, "common");
+    let email = latchkey(
+        &with(&base, &["user", "add", "not-an-email", "--password-stdin"]),
+        Some("x\n"),
+    );
+    assert_fails_with(&email, "@");
+    let scope = latchkey(
+        &with(
+            &base,
+            &[
+                "user",
+                "add",
+                "bob@example.com",
+                "--password-stdin",
+                "--scope",
+                "a\"b",
+            ],
+        ),
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert_fails_with(&scope, "invalid scope");
+    let listed = latchkey(&with(&base, &["user", "list"]), None);
+    assert_eq!(stdout(&listed), "", "nothing was created");
+}
+
+#[test]
+fn without_a_terminal_the_password_must_come_from_stdin() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = latchkey(
+        &with(&data_dir_args(&dir), &["user", "add", "bob@example.com"]),
+        None,
+    );
+    assert_fails_with(&output, "--password-stdin");
+}
+
+#[tokio::test]
+async fn passwd_disable_and_enable_act_on_a_running_server() {
+    let app = TestApp::spawn().await;
+    let url = app.settings.database_url.expose().to_owned();
+    let base = vec!["--database-url".to_owned(), url];
+
+    let changed = latchkey(
+        &with(&base, &["user", "passwd", EMAIL, "--password-stdin"]),
+        Some(NEW_PASSWORD),
+    );
+    assert!(changed.status.success(), "{}", stderr(&changed));
+    assert_eq!(app.login(EMAIL, PASSWORD).await.status(), 401);
+    assert_eq!(app.login(EMAIL, NEW_PASSWORD).await.status(), 200);
+
+    let disabled = latchkey(&with(&base, &["user", "disable", EMAIL]), None);
+    assert!(disabled.status.success(), "{}", stderr(&disabled));
+    assert_eq!(app.login(EMAIL, NEW_PASSWORD).await.status(), 401);
+    assert!(stdout(&latchkey(&with(&base, &["user", "list"]), None)).contains("\tdisabled\t"));
+
+    let enabled = latchkey(&with(&base, &["user", "enable", EMAIL]), None);
+    assert!(enabled.status.success(), "{}", stderr(&enabled));
+    assert_eq!(app.login(EMAIL, NEW_PASSWORD).await.status(), 200);
+}
+
+#[test]
+fn unknown_users_are_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = data_dir_args(&dir);
+    for args in [
+        vec!["user", "passwd", "ghost@example.com", "--password-stdin"],
+        vec!["user", "disable", "ghost@example.com"],
+        vec!["user", "enable", "ghost@example.com"],
+    ] {
+        let output = latchkey(&with(&base, &args), Some(&format!("{PASSWORD}\n")));
+        assert_fails_with(&output, "no user with email ghost@example.com");
+    }
+}
+
+#[test]
+fn an_unreachable_database_is_one_clear_line() {
+    let output = latchkey(
+        &[
+            "--database-url",
+            "postgres://latchkey@127.0.0.1:1/none",
+            "user",
+            "list",
+        ],
+        None,
+    );
+    assert_fails_with(&output, "Connection refused");
+    let output = latchkey(
+        &[
+            "--database-url",
+            "sqlite:///nonexistent-dir/x/latchkey.db",
+            "migrate",
+        ],
+        None,
+    );
+    assert_fails_with(&output, "unable to open database file");
+}
+
+#[test]
+fn migrate_applies_pending_migrations_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = data_dir_args(&dir);
+    let first = latchkey(&with(&base, &["migrate"]), None);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(stdout(&first), "applied 1 migration(s)\n");
+    assert_eq!(
+        stdout(&latchkey(&with(&base, &["migrate"]), None)),
+        "applied 0 migration(s)\n"
+    );
+}
+
+#[test]
+fn bad_configuration_stops_start_up_naming_the_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("latchkey.toml");
+    std::fs::write(&config, "bind = \"127.0.0.1:0\"\nacess_ttl = \"5m\"\n").expect("write");
+    let output = latchkey(
+        &["--config", config.to_str().expect("utf-8"), "serve"],
+        None,
+    );
+    assert_fails_with(&output, "acess_ttl (in ");
+
+    std::fs::write(&config, "access_ttl = 1800\n").expect("write");
+    let output = latchkey(
+        &["--config", config.to_str().expect("utf-8"), "migrate"],
+        None,
+    );
+    assert_fails_with(&output, "access_ttl (in ");
+}
+
+#[test]
+fn help_and_version_answer() {
+    let help = latchkey(&["--help"], None);
+    assert!(help.status.success());
+    for command in ["serve", "migrate", "user"] {
+        assert!(stdout(&help).contains(command), "help lists {command}");
+    }
+    let version = latchkey(&["--version"], None);
+    assert_eq!(
+        stdout(&version),
+        format!("latchkey {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}

@@ -1,0 +1,11 @@
+//! One integration-test binary: every test starts the real server on port 0
+//! with a fresh database and talks HTTP to it.
+
+mod bad_input;
+mod cli;
+mod helpers;
+mod keys;
+mod oauth2_client;
+mod postgres;
+mod token;
+mod users_me;

@@ -1,0 +1,53 @@
+//! An OAuth2 client library nobody here wrote talks to latchkey.
+
+use oauth2::basic::BasicClient;
+use oauth2::{
+    ClientId, ResourceOwnerPassword, ResourceOwnerUsername, Scope, TokenResponse, TokenUrl,
+};
+
+use crate::helpers::{EMAIL, PASSWORD, TestApp};
+
+#[tokio::test]
+async fn the_oauth2_crate_gets_a_token_with_the_password_grant() {
+    let app = TestApp::spawn().await;
+    let client = BasicClient::new(ClientId::new("any-client".into()))
+        .set_token_uri(TokenUrl::new(app.url("/token")).expect("url"));
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+
+    let token = client
+        .exchange_password(
+            &ResourceOwnerUsername::new(EMAIL.into()),
+            &ResourceOwnerPassword::new(PASSWORD.into()),
+        )
+        .add_scope(Scope::new("read".into()))
+        .request_async(&http)
+        .await
+        .expect("password grant succeeds");
+    assert_eq!(
+        token.expires_in(),
+        Some(std::time::Duration::from_secs(1800))
+    );
+    assert_eq!(
+        token.scopes().map(|s| s[0].to_string()),
+        Some("read".into())
+    );
+    let me = app.get_me(token.access_token().secret()).await;
+    assert_eq!(me.status(), 200);
+
+    let refused = client
+        .exchange_password(
+            &ResourceOwnerUsername::new(EMAIL.into()),
+            &ResourceOwnerPassword::new("wrong".into()),
+        )
+        .request_async(&http)
+        .await;
+    match refused {
+        Err(oauth2::RequestTokenError::ServerResponse(e)) => {
+            assert_eq!(e.error().to_string(), "invalid_grant");
+        }
+        other => panic!("expected an invalid_grant error, got {other:?}"),
+    }
+}

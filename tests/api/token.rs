@@ -1,0 +1,253 @@
+use std::collections::HashSet;
+
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::{Value, json};
+
+use crate::helpers::{CHEAP_ARGON2, EMAIL, PASSWORD, TestApp, form};
+
+#[tokio::test]
+async fn a_password_grant_returns_a_bearer_token_that_must_not_be_cached() {
+    let app = TestApp::spawn().await;
+    let response = app.login(EMAIL, PASSWORD).await;
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(response.headers()["pragma"], "no-cache");
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["token_type"], "bearer");
+    assert_eq!(body["expires_in"], 1800);
+    assert_eq!(body["scope"], "read");
+    assert!(
+        body["access_token"]
+            .as_str()
+            .is_some_and(|t| t.split('.').count() == 3)
+    );
+}
+
+#[tokio::test]
+async fn the_access_token_carries_the_seed_claims_and_a_kid() {
+    let app = TestApp::spawn().await;
+    let token = app.access_token().await;
+
+    let header = jsonwebtoken::decode_header(&token).expect("header");
+    assert_eq!(header.alg, Algorithm::HS256);
+    assert!(header.kid.is_some_and(|kid| !kid.is_empty()));
+
+    let secret = std::fs::read(app.data_dir().join("jwt_secret")).expect("secret file");
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.validate_aud = false;
+    let claims: Value =
+        jsonwebtoken::decode(&token, &DecodingKey::from_secret(&secret), &validation)
+            .expect("verifies with the kept secret")
+            .claims;
+    assert_eq!(claims["sub"], EMAIL);
+    assert_eq!(claims["iss"], app.settings.issuer);
+    assert_eq!(claims["scope"], "read");
+    assert!(claims.get("aud").is_none(), "no aud unless configured");
+    let iat = claims["iat"].as_i64().expect("iat");
+    assert_eq!(claims["exp"].as_i64(), Some(iat + 1800));
+    assert_eq!(claims["nbf"].as_i64(), Some(iat));
+    assert!(claims["jti"].as_str().is_some_and(|j| j.len() >= 16));
+}
+
+#[tokio::test]
+async fn every_token_gets_its_own_jti() {
+    let app = TestApp::spawn_with(|s| s.argon2 = CHEAP_ARGON2).await;
+    let mut seen = HashSet::new();
+    for _ in 0..5 {
+        let token = app.access_token().await;
+        let claims = jsonwebtoken::dangerous::insecure_decode::<Value>(&token)
+            .expect("decode")
+            .claims;
+        assert!(seen.insert(claims["jti"].as_str().expect("jti").to_owned()));
+    }
+}
+
+#[tokio::test]
+async fn unknown_email_and_wrong_password_get_the_same_401() {
+    let app = TestApp::spawn().await;
+    let wrong_password = app.login(EMAIL, "not the password at all").await;
+    let unknown_email = app.login("nobody@example.com", PASSWORD).await;
+
+    for response in [&wrong_password, &unknown_email] {
+        assert_eq!(response.status(), 401);
+        assert_eq!(response.headers()["www-authenticate"], "Bearer");
+        assert_eq!(response.headers()["cache-control"], "no-store");
+    }
+    let a = wrong_password.bytes().await.expect("body");
+    let b = unknown_email.bytes().await.expect("body");
+    assert_eq!(a, b, "the bodies must be byte-identical");
+    let body: Value = serde_json::from_slice(&a).expect("json");
+    assert_eq!(
+        body,
+        json!({"error": "invalid_grant", "error_description": "Invalid credentials", "detail": "Invalid credentials"})
+    );
+}
+
+#[tokio::test]
+async fn the_email_is_matched_in_its_normalised_form() {
+    let app = TestApp::spawn().await;
+    let response = app.login("  ALICE@Example.COM ", PASSWORD).await;
+    assert_eq!(response.status(), 200);
+    let response = app.login("ali\u{200B}ce@example.com", PASSWORD).await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn the_password_is_not_trimmed_or_case_folded() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.login(EMAIL, &format!(" {PASSWORD}")).await.status(),
+        401
+    );
+    assert_eq!(
+        app.login(EMAIL, &PASSWORD.to_uppercase()).await.status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_user_cannot_get_a_token() {
+    let app = TestApp::spawn().await;
+    latchkey::db::users::set_disabled(&mut app.connection(), EMAIL, true).expect("disable");
+    let response = app.login(EMAIL, PASSWORD).await;
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["error"], "invalid_grant");
+}
+
+#[tokio::test]
+async fn grant_type_may_be_omitted_or_given_as_password() {
+    let app = TestApp::spawn().await;
+    let body = form(&[
+        ("grant_type", "password"),
+        ("username", EMAIL),
+        ("password", PASSWORD),
+    ]);
+    assert_eq!(app.post_token(&body).await.status(), 200);
+    let body = form(&[
+        ("username", EMAIL),
+        ("password", PASSWORD),
+        ("client_id", ""),
+        ("client_secret", ""),
+    ]);
+    assert_eq!(app.post_token(&body).await.status(), 200);
+}
+
+#[tokio::test]
+async fn an_unknown_grant_type_is_unsupported_grant_type() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post_token(&form(&[
+            ("grant_type", "client_credentials"),
+            ("username", EMAIL),
+            ("password", PASSWORD),
+        ]))
+        .await;
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["error"], "unsupported_grant_type");
+}
+
+#[tokio::test]
+async fn missing_fields_are_invalid_request() {
+    let app = TestApp::spawn().await;
+    for body in [
+        form(&[("username", EMAIL)]),
+        form(&[("password", PASSWORD)]),
+        String::new(),
+    ] {
+        let response = app.post_token(&body).await;
+        assert_eq!(response.status(), 400, "body {body:?}");
+        let json: Value = response.json().await.expect("json");
+        assert_eq!(json["error"], "invalid_request");
+        assert!(
+            json["error_description"]
+                .as_str()
+                .is_some_and(|d| d.contains("username"))
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_scope_or_with_an_empty_one_the_grant_carries_all_scopes() {
+    let app = TestApp::spawn().await;
+    app.add_user("bob@example.com", PASSWORD, &["read", "write"]);
+    for extra in [None, Some("")] {
+        let mut pairs = vec![("username", "bob@example.com"), ("password", PASSWORD)];
+        if let Some(scope) = extra {
+            pairs.push(("scope", scope));
+        }
+        let body: Value = app
+            .post_token(&form(&pairs))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(body["scope"], "read write");
+    }
+}
+
+#[tokio::test]
+async fn a_grant_may_ask_for_fewer_scopes_but_not_for_others() {
+    let app = TestApp::spawn().await;
+    app.add_user("bob@example.com", PASSWORD, &["read", "write"]);
+    let body = form(&[
+        ("username", "bob@example.com"),
+        ("password", PASSWORD),
+        ("scope", "write"),
+    ]);
+    let json: Value = app.post_token(&body).await.json().await.expect("json");
+    assert_eq!(json["scope"], "write");
+    let claims = jsonwebtoken::dangerous::insecure_decode::<Value>(
+        json["access_token"].as_str().expect("token"),
+    )
+    .expect("decode")
+    .claims;
+    assert_eq!(claims["scope"], "write");
+
+    let body = form(&[
+        ("username", "bob@example.com"),
+        ("password", PASSWORD),
+        ("scope", "read admin"),
+    ]);
+    let response = app.post_token(&body).await;
+    assert_eq!(response.status(), 400);
+    let json: Value = response.json().await.expect("json");
+    assert_eq!(json["error"], "invalid_scope");
+}
+
+#[tokio::test]
+async fn a_password_over_512_bytes_gets_the_ordinary_401() {
+    let app = TestApp::spawn().await;
+    let response = app.login(EMAIL, &"a".repeat(513)).await;
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["error"], "invalid_grant");
+}
+
+#[tokio::test]
+async fn a_saturated_hasher_answers_503_with_retry_after_at_once() {
+    let app = TestApp::spawn_with(|s| {
+        s.hash_workers = 1;
+        s.hash_queue = 1;
+        // Slow enough that twenty requests overlap on any machine.
+        s.argon2.t = 20;
+    })
+    .await;
+    let requests = (0..20).map(|_| app.login(EMAIL, "wrong password, on purpose"));
+    let responses = futures_util::future::join_all(requests).await;
+    let statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
+    let refused: Vec<_> = responses.iter().filter(|r| r.status() == 503).collect();
+    assert!(!refused.is_empty(), "expected some 503s, got {statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 401 || *s == 503),
+        "{statuses:?}"
+    );
+    // At most one running and one queued can ever be admitted at once.
+    assert!(statuses.iter().filter(|s| **s == 401).count() >= 1);
+    for response in refused {
+        assert_eq!(response.headers()["retry-after"], "1");
+    }
+}
