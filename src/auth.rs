@@ -8,6 +8,7 @@ pub mod hasher;
 pub mod jwt;
 pub mod keys;
 pub mod password;
+pub mod refresh;
 
 use credentials::{Email, LOGIN_PASSWORD_MAX_BYTES, Password};
 use password::Verification;

@@ -36,6 +36,18 @@ pub enum Command {
     /// Manage users
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage signing keys
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Add a new signing key: published at once, signing on running servers within 10 seconds;
+    /// older keys keep verifying until their tokens have expired
+    Rotate,
+    /// Show every key with its algorithm, age and state
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,14 +65,21 @@ pub enum UserCommand {
         #[arg(long)]
         admin: bool,
     },
-    /// Set a new password
+    /// Replace a user's scopes with the given list (none: no scopes)
+    Scopes {
+        email: String,
+        /// A scope to hold (repeatable)
+        #[arg(long = "scope", value_name = "S")]
+        scopes: Vec<String>,
+    },
+    /// Set a new password (revokes the user's sessions)
     Passwd {
         email: String,
         /// Read the password from standard input (one trailing newline is removed)
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Stop a user from logging in
+    /// Stop a user from logging in (revokes the user's sessions)
     Disable { email: String },
     /// Let a disabled user log in again
     Enable { email: String },

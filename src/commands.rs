@@ -6,10 +6,12 @@ use anyhow::{Context, bail};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::auth::credentials::{Email, Password};
+use crate::auth::jwt;
+use crate::auth::keys::{KeyRing, StoredKey};
 use crate::auth::password;
-use crate::cli::UserCommand;
-use crate::config::Settings;
-use crate::db::{self, AnyConnection, users};
+use crate::cli::{KeysCommand, UserCommand};
+use crate::config::{JwtAlg, Settings};
+use crate::db::{self, AnyConnection, sessions, users};
 use crate::startup::prepare_data_dir;
 
 /// `latchkey migrate`
@@ -50,18 +52,40 @@ pub fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
                 Err(e) => return Err(e).context("cannot create the user"),
             }
         }
+        UserCommand::Scopes { email, scopes } => {
+            let email = parse_email(&email)?;
+            for scope in &scopes {
+                check_scope(scope)?;
+            }
+            if !users::set_scopes(&mut conn, email.as_str(), &scopes)? {
+                bail!("no user with email {email}");
+            }
+            let list = if scopes.is_empty() {
+                "-".to_owned()
+            } else {
+                scopes.join(" ")
+            };
+            println!("{email} now holds: {list}");
+        }
         UserCommand::Passwd {
             email,
             password_stdin,
         } => {
             let email = parse_email(&email)?;
-            ensure_exists(&mut conn, &email)?;
+            let user_id = existing_user(&mut conn, &email)?;
             let password = read_new_password(settings, password_stdin)?;
             let hash = password::hash(settings.argon2, &password)?;
-            if !users::set_password_hash(&mut conn, email.as_str(), &hash)? {
-                bail!("no user with email {email}");
-            }
-            println!("changed the password of {email}");
+            let revoked = db::write_transaction(&mut conn, |conn| {
+                users::set_password_hash(conn, email.as_str(), &hash)?;
+                sessions::revoke_all_for_user(conn, user_id)
+            })?;
+            tracing::info!(
+                event = "password_changed",
+                user_id,
+                sessions_revoked = revoked,
+                "password changed"
+            );
+            println!("changed the password of {email} and ended {revoked} session(s)");
         }
         UserCommand::Disable { email } => set_disabled(&mut conn, &email, true)?,
         UserCommand::Enable { email } => set_disabled(&mut conn, &email, false)?,
@@ -86,16 +110,76 @@ pub fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
 
 fn set_disabled(conn: &mut AnyConnection, email: &str, disabled: bool) -> anyhow::Result<()> {
     let email = parse_email(email)?;
-    if !users::set_disabled(conn, email.as_str(), disabled)? {
-        bail!("no user with email {email}");
-    }
+    let user_id = existing_user(conn, &email)?;
+    db::write_transaction(conn, |conn| {
+        users::set_disabled(conn, email.as_str(), disabled)?;
+        if disabled {
+            sessions::revoke_all_for_user(conn, user_id)?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })?;
+    let event = if disabled {
+        "user_disabled"
+    } else {
+        "user_enabled"
+    };
+    tracing::info!(event, user_id, "user status changed");
     println!("{} {email}", if disabled { "disabled" } else { "enabled" });
     Ok(())
 }
 
-fn ensure_exists(conn: &mut AnyConnection, email: &Email) -> anyhow::Result<()> {
-    if users::find_by_email(conn, email.as_str())?.is_none() {
-        bail!("no user with email {email}");
+/// The id of the user with `email`, or the one-line error for an unknown one.
+fn existing_user(conn: &mut AnyConnection, email: &Email) -> anyhow::Result<i64> {
+    match users::find_by_email(conn, email.as_str())? {
+        Some(user) => Ok(user.id),
+        None => bail!("no user with email {email}"),
+    }
+}
+
+/// `latchkey keys ...`
+pub fn keys(settings: &Settings, command: KeysCommand) -> anyhow::Result<()> {
+    let shared_secret = settings.jwt_secret.is_some() && settings.jwt_alg == JwtAlg::Hs256;
+    match command {
+        KeysCommand::Rotate => {
+            if shared_secret {
+                bail!(
+                    "LATCHKEY_JWT_SECRET is set, so there is no key ring to rotate: change the secret on every instance instead"
+                );
+            }
+            prepare_data_dir(settings, true)?;
+            let key = KeyRing::rotate(&settings.data_dir, settings.jwt_alg, settings.access_ttl)?;
+            tracing::info!(event = "signing_key_rotated", kid = %key.kid, alg = %key.alg, "signing key rotated");
+            println!(
+                "new {} signing key {}: published now, signing on running servers within {} seconds",
+                key.alg,
+                key.kid,
+                jwt::RELOAD_INTERVAL.as_secs()
+            );
+        }
+        KeysCommand::List => {
+            if shared_secret {
+                let key = StoredKey::from_secret(settings.jwt_secret.as_ref().context("secret")?);
+                println!("{}	HS256	-	signing (LATCHKEY_JWT_SECRET)", key.kid);
+                return Ok(());
+            }
+            let ring = KeyRing::read(&KeyRing::path(&settings.data_dir))?.unwrap_or_default();
+            let signing = ring.signing_key(settings.jwt_alg).map(|k| k.kid.clone());
+            let now = db::now_unix();
+            for key in &ring.keys {
+                let state = match key.retire_at {
+                    _ if Some(&key.kid) == signing.as_ref() => "signing".to_owned(),
+                    Some(at) if at <= now => "retired".to_owned(),
+                    Some(at) => format!("verifying until {}", crate::routes::rfc3339(at)),
+                    None => "verifying".to_owned(),
+                };
+                println!(
+                    "{}	{}	{}	{state}",
+                    key.kid,
+                    key.alg,
+                    crate::routes::rfc3339(key.created_at)
+                );
+            }
+        }
     }
     Ok(())
 }

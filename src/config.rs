@@ -67,6 +67,7 @@ impl fmt::Debug for Secret {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JwtAlg {
     Hs256,
+    EdDsa,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,12 +226,7 @@ impl Settings {
 
         let jwt_alg = match get("jwt_alg").unwrap_or("HS256") {
             "HS256" => JwtAlg::Hs256,
-            "EdDSA" => {
-                return Err(fail(
-                    "jwt_alg",
-                    "EdDSA signing is not available in this version yet; use HS256".into(),
-                ));
-            }
+            "EdDSA" => JwtAlg::EdDsa,
             other => {
                 return Err(fail(
                     "jwt_alg",
@@ -267,7 +263,11 @@ impl Settings {
         };
         let access_ttl = duration("access_ttl", "30m")?;
         let refresh_ttl = duration("refresh_ttl", "14d")?;
-        let refresh_grace = duration("refresh_grace", "5s")?;
+        // Zero turns the grace off: every second presentation is reuse.
+        let refresh_grace = match get("refresh_grace") {
+            Some("0") | Some("0s") => Duration::ZERO,
+            _ => duration("refresh_grace", "5s")?,
+        };
 
         let number = |key: &str, default: usize, min: usize| -> Result<usize, ConfigError> {
             let Some(text) = get(key) else {

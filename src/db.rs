@@ -2,6 +2,7 @@
 //! [`run`], the one way handlers reach it (always off the async workers).
 
 pub mod schema;
+pub mod sessions;
 pub mod users;
 
 use std::time::Duration;
@@ -216,4 +217,12 @@ pub fn now_unix() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+/// A random positive 63-bit id: portable across both backends, which share
+/// no autoincrement syntax.
+pub fn random_id() -> i64 {
+    let mut bytes = [0u8; 8];
+    rand::fill(&mut bytes);
+    (u64::from_le_bytes(bytes) >> 1) as i64
 }

@@ -23,6 +23,11 @@ pub enum ApiError {
     UnsupportedGrantType,
     #[error("scope not granted: {0}")]
     InvalidScope(String),
+    /// A refresh token that is unknown, expired, revoked or reused.
+    #[error("refresh token refused")]
+    InvalidGrant,
+    #[error("the token lacks scope {0}")]
+    InsufficientScope(&'static str),
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("no bearer token")]
@@ -54,9 +59,11 @@ impl ResponseError for ApiError {
             Self::InvalidCredentials | Self::MissingToken | Self::InvalidToken(_) => {
                 StatusCode::UNAUTHORIZED
             }
-            Self::InvalidRequest(_) | Self::UnsupportedGrantType | Self::InvalidScope(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            Self::InvalidRequest(_)
+            | Self::UnsupportedGrantType
+            | Self::InvalidScope(_)
+            | Self::InvalidGrant => StatusCode::BAD_REQUEST,
+            Self::InsufficientScope(_) => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::HashingSaturated | Self::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -79,6 +86,20 @@ impl ResponseError for ApiError {
                 "invalid_scope",
                 "The requested scope is not granted to this user",
             ),
+            Self::InvalidGrant => oauth_body(
+                "invalid_grant",
+                "The refresh token is invalid, expired or revoked",
+            ),
+            Self::InsufficientScope(scope) => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    format!("Bearer error=\"insufficient_scope\", scope=\"{scope}\""),
+                ));
+                oauth_body(
+                    "insufficient_scope",
+                    &format!("This needs the scope {scope}"),
+                )
+            }
             Self::PayloadTooLarge => oauth_body("invalid_request", "The request body is too large"),
             Self::MissingToken => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));

@@ -42,5 +42,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init("warn", settings.log_format);
             commands::user(&settings, command)
         }
+        Some(Command::Keys(command)) => {
+            telemetry::init("warn", settings.log_format);
+            commands::keys(&settings, command)
+        }
     }
 }

@@ -31,8 +31,7 @@ pub async fn access_log(
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
                    frame-ancestors 'none'; base-uri 'none'";
 
-/// Headers every response carries. Static files may be cached; nothing
-/// else may, since it holds tokens or per-user pages.
+/// Headers every response carries.
 pub async fn security_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -53,12 +52,14 @@ pub async fn security_headers(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
     );
+    // Handlers that mean to be cached (static files, the JWK set) say so;
+    // everything else holds tokens or per-user data.
     if is_static {
         headers.insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=86400"),
         );
-    } else {
+    } else if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     Ok(response)

@@ -1,9 +1,11 @@
 //! The whole route table on one screen.
 
+mod admin;
 mod form;
 mod health;
-mod token;
+pub mod token;
 mod users;
+mod well_known;
 
 use actix_web::http::{Method, header};
 use actix_web::{HttpResponse, web};
@@ -16,6 +18,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/token")
             .route(web::post().to(token::token))
             .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/token/revoke")
+            .route(web::post().to(token::revoke))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/admin/users")
+            .route(web::get().to(admin::list_users))
+            .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
+    )
+    .service(
+        web::resource("/.well-known/jwks.json")
+            .route(web::get().to(well_known::jwks))
+            .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
+    )
+    .service(
+        web::resource("/.well-known/oauth-authorization-server")
+            .route(web::get().to(well_known::metadata))
+            .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
     )
     .service(
         web::resource("/users/me")

@@ -4,6 +4,7 @@
 use std::net::TcpListener;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -12,8 +13,8 @@ use anyhow::Context;
 
 use crate::auth::hasher::Hasher;
 use crate::auth::jwt::TokenSigner;
-use crate::auth::keys::SigningSecret;
-use crate::config::Settings;
+use crate::auth::keys::{KeyRing, StoredKey};
+use crate::config::{JwtAlg, Settings};
 use crate::state::AppState;
 use crate::{db, middleware, routes};
 
@@ -68,19 +69,40 @@ impl Application {
 
 fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let url = settings.database_url.expose();
-    prepare_data_dir(&settings, settings.jwt_secret.is_none())?;
+    let shared_secret = match (&settings.jwt_secret, settings.jwt_alg) {
+        (Some(secret), JwtAlg::Hs256) => Some(secret.clone()),
+        (Some(_), JwtAlg::EdDsa) => {
+            tracing::warn!(
+                "LATCHKEY_JWT_SECRET is unused with LATCHKEY_JWT_ALG=EdDSA; the key ring signs"
+            );
+            None
+        }
+        (None, _) => None,
+    };
+    prepare_data_dir(&settings, shared_secret.is_none())?;
     let applied = db::migrate(url).context("database migration failed")?;
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
     }
     let pool = db::build_pool(url).map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-    let secret = SigningSecret::load(settings.jwt_secret.as_ref(), &settings.data_dir)?;
-    let tokens = TokenSigner::new(
-        secret,
+    let ring_path = shared_secret
+        .is_none()
+        .then(|| KeyRing::path(&settings.data_dir));
+    let ring = match &shared_secret {
+        Some(secret) => KeyRing {
+            keys: vec![StoredKey::from_secret(secret)],
+        },
+        None => KeyRing::load_or_create(&settings.data_dir, settings.jwt_alg, settings.access_ttl)?,
+    };
+    let tokens = Arc::new(TokenSigner::new(
+        &ring,
+        ring_path,
+        settings.jwt_alg,
         &settings.issuer,
         settings.audience.as_deref(),
         settings.access_ttl,
-    );
+    )?);
+    tokens.watch();
     let hasher = Hasher::start(settings.hash_workers, settings.hash_queue, settings.argon2)?;
     Ok(AppState {
         pool,

@@ -9,6 +9,6 @@ use crate::db::DbPool;
 pub struct AppState {
     pub pool: DbPool,
     pub hasher: Hasher,
-    pub tokens: TokenSigner,
+    pub tokens: std::sync::Arc<TokenSigner>,
     pub settings: Settings,
 }

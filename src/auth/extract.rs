@@ -1,5 +1,5 @@
 //! The signed-in caller, as an extractor: a valid bearer token whose user
-//! still exists and is not disabled.
+//! still exists and is enabled, and whose session is not revoked.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -8,13 +8,24 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use super::jwt::Claims;
-use crate::db::{self, users, users::User};
+use crate::db::{self, sessions, users, users::User};
 use crate::error::ApiError;
 use crate::state::AppState;
 
 pub struct Caller {
     pub user: User,
     pub claims: Claims,
+}
+
+impl Caller {
+    /// RFC 6750: a token without `scope` gets 403 `insufficient_scope`.
+    pub fn require_scope(&self, scope: &'static str) -> Result<(), ApiError> {
+        if self.claims.scopes().any(|s| s == scope) {
+            Ok(())
+        } else {
+            Err(ApiError::InsufficientScope(scope))
+        }
+    }
 }
 
 impl FromRequest for Caller {
@@ -32,14 +43,30 @@ impl FromRequest for Caller {
                 .tokens
                 .verify(&token)
                 .map_err(|e| ApiError::InvalidToken(e.to_string()))?;
-            let email = claims.sub.clone();
-            let user = db::run(&state.pool, move |conn| users::find_by_email(conn, &email)).await?;
-            match user {
-                Some(user) if !user.disabled => Ok(Caller { user, claims }),
-                Some(_) => Err(ApiError::InvalidToken("the user is disabled".into())),
-                None => Err(ApiError::InvalidToken("the user no longer exists".into())),
-            }
+            caller_for(&state, claims).await
         })
+    }
+}
+
+/// Checks, in one database round, that the token's user and session are
+/// still good.
+pub async fn caller_for(state: &AppState, claims: Claims) -> Result<Caller, ApiError> {
+    let email = claims.sub.clone();
+    let session = claims.session_id();
+    let (user, session_live) = db::run(&state.pool, move |conn| {
+        let user = users::find_by_email(conn, &email)?;
+        let live = match session {
+            Some(id) => sessions::is_live(conn, id)?,
+            None => true,
+        };
+        Ok((user, live))
+    })
+    .await?;
+    match user {
+        Some(_) if !session_live => Err(ApiError::InvalidToken("the session was revoked".into())),
+        Some(user) if !user.disabled => Ok(Caller { user, claims }),
+        Some(_) => Err(ApiError::InvalidToken("the user is disabled".into())),
+        None => Err(ApiError::InvalidToken("the user no longer exists".into())),
     }
 }
 

@@ -1,18 +1,34 @@
-//! Access tokens: HS256 JWTs with `kid`, signed and checked here only.
+//! Access tokens: JWTs signed with the current key of the ring, verified
+//! against every key that has not retired. The ring is re-read in the
+//! background, so `latchkey keys rotate` reaches running servers.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock, Weak};
+use std::time::{Duration, SystemTime};
 
+use anyhow::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
-use super::keys::SigningSecret;
+use super::keys::{KeyRing, StoredKey};
+use crate::config::JwtAlg;
 use crate::db::now_unix;
 
 /// Clock skew tolerated between instances and the services verifying.
 const LEEWAY_SECONDS: u64 = 30;
+
+/// How often running servers look for a rotated key ring.
+pub const RELOAD_INTERVAL: Duration = Duration::from_secs(10);
+
+/// PKCS#8 v1 prefix of an Ed25519 private key (RFC 8410); the 32-byte seed
+/// follows.
+const ED25519_PKCS8_PREFIX: [u8; 16] = [
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
 
 /// The claims of an access token. `sub` is the email, as in the seed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -26,11 +42,19 @@ pub struct Claims {
     pub scope: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
+    /// The session (refresh family) the token belongs to; revoking the
+    /// session revokes the token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 impl Claims {
     pub fn scopes(&self) -> impl Iterator<Item = &str> {
         self.scope.split_whitespace()
+    }
+
+    pub fn session_id(&self) -> Option<i64> {
+        self.sid.as_deref().and_then(|s| s.parse().ok())
     }
 }
 
@@ -49,48 +73,129 @@ pub enum TokenError {
     #[error("the token is invalid: {0}")]
     Invalid(jsonwebtoken::errors::Error),
     #[error("cannot sign the token: {0}")]
-    Signing(jsonwebtoken::errors::Error),
+    Signing(String),
+}
+
+struct LoadedKey {
+    algorithm: Algorithm,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    /// The public JWK, for EdDSA keys.
+    jwk: Option<serde_json::Value>,
+}
+
+/// The usable keys of one ring snapshot.
+struct Keys {
+    signing_kid: String,
+    by_kid: HashMap<String, LoadedKey>,
+    /// Modification time of the ring file this snapshot was read from.
+    modified: Option<SystemTime>,
 }
 
 pub struct TokenSigner {
-    kid: String,
-    encoding: EncodingKey,
-    decoding: HashMap<String, DecodingKey>,
-    validation: Validation,
+    keys: RwLock<Arc<Keys>>,
+    /// The ring file to re-read; `None` for a configured secret.
+    ring_path: Option<PathBuf>,
+    alg: JwtAlg,
+    validations: HashMap<Algorithm, Validation>,
     issuer: String,
     audience: Option<String>,
     ttl: Duration,
 }
 
 impl TokenSigner {
-    pub fn new(secret: SigningSecret, issuer: &str, audience: Option<&str>, ttl: Duration) -> Self {
-        let bytes = secret.secret.expose().as_bytes();
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = LEEWAY_SECONDS;
-        validation.validate_nbf = true;
-        validation.set_issuer(&[issuer]);
-        match audience {
-            Some(aud) => {
-                validation.set_audience(&[aud]);
-                validation.set_required_spec_claims(&["exp", "nbf", "iss", "sub", "aud"]);
-            }
-            None => {
-                validation.validate_aud = false;
-                validation.set_required_spec_claims(&["exp", "nbf", "iss", "sub"]);
-            }
-        }
-        Self {
-            decoding: HashMap::from([(secret.kid.clone(), DecodingKey::from_secret(bytes))]),
-            encoding: EncodingKey::from_secret(bytes),
-            kid: secret.kid,
-            validation,
+    /// Signs with `ring`'s current `alg` key; `ring_path` is where the ring
+    /// is kept, if it is kept in a file.
+    pub fn new(
+        ring: &KeyRing,
+        ring_path: Option<PathBuf>,
+        alg: JwtAlg,
+        issuer: &str,
+        audience: Option<&str>,
+        ttl: Duration,
+    ) -> anyhow::Result<Self> {
+        let keys = load_keys(ring, alg, None)?;
+        let validations = [Algorithm::HS256, Algorithm::EdDSA]
+            .into_iter()
+            .map(|algorithm| (algorithm, validation(algorithm, issuer, audience)))
+            .collect();
+        Ok(Self {
+            keys: RwLock::new(Arc::new(keys)),
+            ring_path,
+            alg,
+            validations,
             issuer: issuer.to_owned(),
             audience: audience.map(str::to_owned),
             ttl,
+        })
+    }
+
+    /// Re-reads the ring file every [`RELOAD_INTERVAL`] on a thread of its
+    /// own, until the signer is dropped.
+    pub fn watch(self: &Arc<Self>) {
+        if self.ring_path.is_none() {
+            return;
+        }
+        let weak: Weak<Self> = Arc::downgrade(self);
+        let spawned = std::thread::Builder::new()
+            .name("latchkey-keys".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(RELOAD_INTERVAL);
+                    let Some(signer) = weak.upgrade() else { return };
+                    if let Err(e) = signer.reload() {
+                        tracing::warn!(error = %format!("{e:#}"), "could not reload the key ring; keeping the current keys");
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "cannot watch the key ring; rotated keys need a restart");
         }
     }
 
-    pub fn issue(&self, email: &str, scopes: &[String]) -> Result<AccessToken, TokenError> {
+    /// Loads the ring again if its file changed (blocking file I/O).
+    pub fn reload(&self) -> anyhow::Result<()> {
+        let Some(path) = &self.ring_path else {
+            return Ok(());
+        };
+        let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        if modified.is_some() && modified == self.snapshot().modified {
+            return Ok(());
+        }
+        let ring = KeyRing::read(path)?.context("the key ring file is missing")?;
+        let keys = load_keys(&ring, self.alg, modified)?;
+        let changed = keys.signing_kid != self.snapshot().signing_kid;
+        if let Ok(mut current) = self.keys.write() {
+            *current = Arc::new(keys);
+        }
+        if changed {
+            tracing::info!(event = "signing_key_changed", kid = %self.snapshot().signing_kid, "now signing with a new key");
+        }
+        Ok(())
+    }
+
+    fn snapshot(&self) -> Arc<Keys> {
+        match self.keys.read() {
+            Ok(keys) => Arc::clone(&keys),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    pub fn access_ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    pub fn issue(
+        &self,
+        email: &str,
+        scopes: &[String],
+        session_id: Option<i64>,
+    ) -> Result<AccessToken, TokenError> {
+        let keys = self.snapshot();
+        let key = keys
+            .by_kid
+            .get(&keys.signing_kid)
+            .ok_or_else(|| TokenError::Signing("no signing key".into()))?;
         let now = now_unix();
         let mut jti = [0u8; 16];
         rand::fill(&mut jti);
@@ -103,28 +208,122 @@ impl TokenSigner {
             iss: self.issuer.clone(),
             scope: scopes.join(" "),
             aud: self.audience.clone(),
+            sid: session_id.map(|id| id.to_string()),
         };
-        let mut header = Header::new(Algorithm::HS256);
-        header.kid = Some(self.kid.clone());
-        let token =
-            jsonwebtoken::encode(&header, &claims, &self.encoding).map_err(TokenError::Signing)?;
+        let mut header = Header::new(key.algorithm);
+        header.kid = Some(keys.signing_kid.clone());
+        let token = jsonwebtoken::encode(&header, &claims, &key.encoding)
+            .map_err(|e| TokenError::Signing(e.to_string()))?;
         Ok(AccessToken {
             token,
             expires_in: self.ttl.as_secs(),
         })
     }
 
-    /// Checks signature, algorithm, `kid`, `exp`, `nbf`, `iss` (and `aud`
-    /// when configured).
+    /// Checks signature, algorithm (pinned per key), `kid`, `exp`, `nbf`,
+    /// `iss` (and `aud` when configured).
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
+        let keys = self.snapshot();
         let key = header
             .kid
             .as_deref()
-            .and_then(|kid| self.decoding.get(kid))
+            .and_then(|kid| keys.by_kid.get(kid))
             .ok_or(TokenError::UnknownKey)?;
-        jsonwebtoken::decode::<Claims>(token, key, &self.validation)
+        let validation = self
+            .validations
+            .get(&key.algorithm)
+            .ok_or(TokenError::UnknownKey)?;
+        jsonwebtoken::decode::<Claims>(token, &key.decoding, validation)
             .map(|data| data.claims)
             .map_err(TokenError::Invalid)
+    }
+
+    /// The JWK set of the public keys (empty for HS256).
+    pub fn jwks(&self) -> serde_json::Value {
+        let keys = self.snapshot();
+        let mut list: Vec<&serde_json::Value> = keys
+            .by_kid
+            .values()
+            .filter_map(|k| k.jwk.as_ref())
+            .collect();
+        list.sort_by_key(|jwk| jwk["kid"].as_str().map(str::to_owned));
+        json!({ "keys": list })
+    }
+}
+
+fn validation(algorithm: Algorithm, issuer: &str, audience: Option<&str>) -> Validation {
+    let mut validation = Validation::new(algorithm);
+    validation.leeway = LEEWAY_SECONDS;
+    validation.validate_nbf = true;
+    validation.set_issuer(&[issuer]);
+    match audience {
+        Some(aud) => {
+            validation.set_audience(&[aud]);
+            validation.set_required_spec_claims(&["exp", "nbf", "iss", "sub", "aud"]);
+        }
+        None => {
+            validation.validate_aud = false;
+            validation.set_required_spec_claims(&["exp", "nbf", "iss", "sub"]);
+        }
+    }
+    validation
+}
+
+fn load_keys(ring: &KeyRing, alg: JwtAlg, modified: Option<SystemTime>) -> anyhow::Result<Keys> {
+    let now = now_unix();
+    let signing_kid = ring
+        .signing_key(alg)
+        .with_context(|| format!("the key ring holds no {} signing key", alg.name()))?
+        .kid
+        .clone();
+    let mut by_kid = HashMap::new();
+    for key in ring.keys.iter().filter(|k| !k.is_retired(now)) {
+        by_kid.insert(
+            key.kid.clone(),
+            load_key(key).with_context(|| format!("key {}", key.kid))?,
+        );
+    }
+    Ok(Keys {
+        signing_kid,
+        by_kid,
+        modified,
+    })
+}
+
+fn load_key(key: &StoredKey) -> anyhow::Result<LoadedKey> {
+    match key.alg.as_str() {
+        "HS256" => Ok(LoadedKey {
+            algorithm: Algorithm::HS256,
+            encoding: EncodingKey::from_secret(key.material.as_bytes()),
+            decoding: DecodingKey::from_secret(key.material.as_bytes()),
+            jwk: None,
+        }),
+        "EdDSA" => {
+            let seed: [u8; 32] = URL_SAFE_NO_PAD
+                .decode(&key.material)
+                .ok()
+                .and_then(|bytes| bytes.try_into().ok())
+                .context("an EdDSA key must be a 32-byte base64url seed")?;
+            let public = ed25519_dalek::SigningKey::from_bytes(&seed)
+                .verifying_key()
+                .to_bytes();
+            let mut der = ED25519_PKCS8_PREFIX.to_vec();
+            der.extend_from_slice(&seed);
+            Ok(LoadedKey {
+                algorithm: Algorithm::EdDSA,
+                encoding: EncodingKey::from_ed_der(&der),
+                decoding: DecodingKey::from_ed_der(&public),
+                jwk: Some(json!({
+                    "kty": "OKP",
+                    "crv": "Ed25519",
+                    "x": URL_SAFE_NO_PAD.encode(public),
+                    "kid": key.kid,
+                    "use": "sig",
+                    "alg": "EdDSA",
+                })),
+            })
+        }
+        other => anyhow::bail!("unknown key algorithm {other:?}"),
     }
 }

@@ -1,91 +1,238 @@
-//! The HS256 signing secret: from `LATCHKEY_JWT_SECRET`, or generated into
-//! the data dir on first start (mode 0600) and reused, so restarts keep
-//! every issued token valid.
+//! Signing keys. Either the one HS256 secret of `LATCHKEY_JWT_SECRET`, or a
+//! key ring kept in `<data dir>/keys.json` (mode 0600): generated on first
+//! start, extended by `latchkey keys rotate`, re-read by running servers.
 
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use anyhow::{Context, bail};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::config::Secret;
+use crate::config::{JwtAlg, Secret};
+use crate::db::now_unix;
 
-const SECRET_FILE: &str = "jwt_secret";
+const RING_FILE: &str = "keys.json";
 
-/// A signing secret and its key id. The id is derived from the secret, so
-/// every instance sharing a secret announces the same `kid`.
-pub struct SigningSecret {
+/// How long a replaced key keeps verifying beyond the access-token
+/// lifetime: the servers' reload interval plus clock leeway, with margin.
+const RETIRE_MARGIN: Duration = Duration::from_secs(120);
+
+/// One key as stored. `material` is the HS256 secret, or the base64url
+/// Ed25519 seed.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StoredKey {
     pub kid: String,
-    pub secret: Secret,
+    pub alg: String,
+    pub material: String,
+    pub created_at: i64,
+    /// After this moment (Unix seconds) the key no longer verifies.
+    #[serde(default)]
+    pub retire_at: Option<i64>,
 }
 
-impl SigningSecret {
-    pub fn new(secret: Secret) -> Self {
-        let digest = Sha256::digest(secret.expose().as_bytes());
-        let kid = URL_SAFE_NO_PAD.encode(&digest[..12]);
-        Self { kid, secret }
+impl std::fmt::Debug for StoredKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredKey")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .field("material", &"***")
+            .field("created_at", &self.created_at)
+            .field("retire_at", &self.retire_at)
+            .finish()
     }
+}
 
-    /// The configured secret, else the one kept in `data_dir`, created on
-    /// first use.
-    pub fn load(configured: Option<&Secret>, data_dir: &Path) -> anyhow::Result<Self> {
-        if let Some(secret) = configured {
-            return Ok(Self::new(secret.clone()));
+impl StoredKey {
+    /// A fresh random key for `alg`.
+    fn generate(alg: JwtAlg) -> Self {
+        let (alg_name, material) = match alg {
+            JwtAlg::Hs256 => {
+                let mut random = [0u8; 48];
+                rand::fill(&mut random);
+                ("HS256", URL_SAFE_NO_PAD.encode(random))
+            }
+            JwtAlg::EdDsa => {
+                let mut seed = [0u8; 32];
+                rand::fill(&mut seed);
+                ("EdDSA", URL_SAFE_NO_PAD.encode(seed))
+            }
+        };
+        let mut id = [0u8; 12];
+        rand::fill(&mut id);
+        Self {
+            kid: URL_SAFE_NO_PAD.encode(id),
+            alg: alg_name.to_owned(),
+            material,
+            created_at: now_unix(),
+            retire_at: None,
         }
-        Ok(Self::new(load_or_create(&data_dir.join(SECRET_FILE))?))
+    }
+
+    /// The single key of a configured HS256 secret. Its id is derived from
+    /// the secret, so every instance sharing it announces the same `kid`.
+    pub fn from_secret(secret: &Secret) -> Self {
+        let digest = Sha256::digest(secret.expose().as_bytes());
+        Self {
+            kid: URL_SAFE_NO_PAD.encode(&digest[..12]),
+            alg: "HS256".to_owned(),
+            material: secret.expose().to_owned(),
+            created_at: 0,
+            retire_at: None,
+        }
+    }
+
+    pub fn is_retired(&self, now: i64) -> bool {
+        self.retire_at.is_some_and(|at| at <= now)
     }
 }
 
-fn load_or_create(path: &Path) -> anyhow::Result<Secret> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => return check_existing(path, text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => anyhow::bail!("cannot read the signing secret {}: {e}", path.display()),
-    }
-    let mut random = [0u8; 48];
-    rand::fill(&mut random);
-    let secret = URL_SAFE_NO_PAD.encode(random);
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct KeyRing {
+    pub keys: Vec<StoredKey>,
+}
 
-    // Write a private temporary file, then link it into place: a second
-    // instance starting at the same moment either wins or reads ours whole.
-    let temp = path.with_extension(format!("tmp.{}", std::process::id()));
-    let mut file = std::fs::OpenOptions::new()
+impl KeyRing {
+    pub fn path(data_dir: &Path) -> PathBuf {
+        data_dir.join(RING_FILE)
+    }
+
+    /// Reads the ring, creating it with one `alg` key on first start. A ring
+    /// holding no live key of `alg` (the algorithm was changed) gets one.
+    pub fn load_or_create(
+        data_dir: &Path,
+        alg: JwtAlg,
+        access_ttl: Duration,
+    ) -> anyhow::Result<Self> {
+        let path = Self::path(data_dir);
+        let ring = match Self::read(&path)? {
+            Some(ring) => ring,
+            None => {
+                let ring = Self {
+                    keys: vec![StoredKey::generate(alg)],
+                };
+                if create_new(&path, &ring)? {
+                    tracing::info!(path = %path.display(), "generated a new signing key");
+                    return Ok(ring);
+                }
+                // Another instance created it at the same moment: use theirs.
+                Self::read(&path)?.context("the key ring vanished while starting")?
+            }
+        };
+        if ring.signing_key(alg).is_some() {
+            return Ok(ring);
+        }
+        Self::rotate(data_dir, alg, access_ttl)?;
+        Self::read(&path)?.context("the key ring vanished while starting")
+    }
+
+    /// `None` when the file does not exist yet.
+    pub fn read(path: &Path) -> anyhow::Result<Option<Self>> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot read the key ring {}", path.display()));
+            }
+        };
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(path = %path.display(), "the key ring is readable by other users; chmod 600 it");
+        }
+        let ring: Self = serde_json::from_str(&text)
+            .with_context(|| format!("the key ring {} is not valid", path.display()))?;
+        Ok(Some(ring))
+    }
+
+    /// The key new tokens are signed with: the newest `alg` key that is not
+    /// scheduled to retire, else (a rotation to another algorithm) the
+    /// newest `alg` key still verifying.
+    pub fn signing_key(&self, alg: JwtAlg) -> Option<&StoredKey> {
+        let now = now_unix();
+        let of_alg = || {
+            self.keys
+                .iter()
+                .filter(move |k| k.alg == alg.name() && !k.is_retired(now))
+        };
+        of_alg()
+            .filter(|k| k.retire_at.is_none())
+            .max_by_key(|k| k.created_at)
+            .or_else(|| of_alg().max_by_key(|k| k.created_at))
+    }
+
+    /// Adds a new `alg` key that becomes the signing key, and schedules the
+    /// current keys to retire once every token they signed has expired.
+    pub fn rotate(data_dir: &Path, alg: JwtAlg, access_ttl: Duration) -> anyhow::Result<StoredKey> {
+        let path = Self::path(data_dir);
+        let mut ring = Self::read(&path)?.unwrap_or_default();
+        let now = now_unix();
+        let retire_at = now + (access_ttl + RETIRE_MARGIN).as_secs() as i64;
+        ring.keys.retain(|k| !k.is_retired(now));
+        for key in &mut ring.keys {
+            key.retire_at.get_or_insert(retire_at);
+        }
+        let mut new = StoredKey::generate(alg);
+        // Strictly newer than any key, even within the same second.
+        new.created_at = ring
+            .keys
+            .iter()
+            .map(|k| k.created_at + 1)
+            .max()
+            .unwrap_or(now)
+            .max(now);
+        ring.keys.push(new.clone());
+        replace(&path, &ring)?;
+        Ok(new)
+    }
+}
+
+impl JwtAlg {
+    pub fn name(self) -> &'static str {
+        match self {
+            JwtAlg::Hs256 => "HS256",
+            JwtAlg::EdDsa => "EdDSA",
+        }
+    }
+}
+
+fn private_file(path: &Path) -> anyhow::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .open(&temp)
-        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", temp.display()))?;
-    file.write_all(secret.as_bytes())?;
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))
+}
+
+fn write_temp(path: &Path, ring: &KeyRing) -> anyhow::Result<PathBuf> {
+    let temp = path.with_extension(format!("tmp.{}", std::process::id()));
+    let _ = std::fs::remove_file(&temp);
+    let mut file = private_file(&temp)?;
+    file.write_all(serde_json::to_string_pretty(ring)?.as_bytes())?;
     file.sync_all()?;
-    drop(file);
+    Ok(temp)
+}
+
+/// Writes `ring` to `path` only if no file is there; `false` if one was.
+fn create_new(path: &Path, ring: &KeyRing) -> anyhow::Result<bool> {
+    let temp = write_temp(path, ring)?;
     let linked = std::fs::hard_link(&temp, path);
     let _ = std::fs::remove_file(&temp);
     match linked {
-        Ok(()) => {
-            tracing::info!(path = %path.display(), "generated a new signing secret");
-            Ok(Secret::new(secret))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            check_existing(path, std::fs::read_to_string(path)?)
-        }
-        Err(e) => anyhow::bail!("cannot store the signing secret at {}: {e}", path.display()),
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => bail!("cannot store the key ring at {}: {e}", path.display()),
     }
 }
 
-fn check_existing(path: &Path, text: String) -> anyhow::Result<Secret> {
-    let secret = text.trim_end_matches(['\r', '\n']).to_owned();
-    if secret.len() < 32 {
-        anyhow::bail!(
-            "the signing secret in {} is shorter than 32 bytes",
-            path.display()
-        );
-    }
-    if let Ok(meta) = std::fs::metadata(path)
-        && meta.permissions().mode() & 0o077 != 0
-    {
-        tracing::warn!(path = %path.display(), "the signing secret is readable by other users; chmod 600 it");
-    }
-    Ok(Secret::new(secret))
+/// Replaces `path` atomically: readers see the old ring or the new, whole.
+fn replace(path: &Path, ring: &KeyRing) -> anyhow::Result<()> {
+    let temp = write_temp(path, ring)?;
+    std::fs::rename(&temp, path).with_context(|| format!("cannot replace {}", path.display()))
 }

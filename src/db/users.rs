@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::schema::users;
-use super::{AnyConnection, now_unix};
+use super::{AnyConnection, now_unix, random_id};
 
 /// A stored account. `password_hash` is a PHC (argon2) or bcrypt string.
 #[derive(Clone, Queryable, Selectable)]
@@ -137,10 +137,25 @@ pub fn set_disabled(conn: &mut AnyConnection, email: &str, disabled: bool) -> Qu
     Ok(changed > 0)
 }
 
-/// A random positive 63-bit id: portable across both backends, which share
-/// no autoincrement syntax.
-fn random_id() -> i64 {
-    let mut bytes = [0u8; 8];
-    rand::fill(&mut bytes);
-    (u64::from_le_bytes(bytes) >> 1) as i64
+/// Every scope some user holds, once each.
+pub fn distinct_scopes(conn: &mut AnyConnection) -> QueryResult<Vec<String>> {
+    let lists: Vec<String> = users::table.select(users::scopes).distinct().load(conn)?;
+    let mut scopes: Vec<String> = lists
+        .iter()
+        .flat_map(|list| list.split_whitespace().map(str::to_owned))
+        .collect();
+    scopes.sort();
+    scopes.dedup();
+    Ok(scopes)
+}
+
+/// Replaces a user's scopes; returns whether the user exists.
+pub fn set_scopes(conn: &mut AnyConnection, email: &str, scopes: &[String]) -> QueryResult<bool> {
+    let changed = diesel::update(users::table.filter(users::email.eq(email)))
+        .set((
+            users::scopes.eq(scopes.join(" ")),
+            users::updated_at.eq(now_unix()),
+        ))
+        .execute(conn)?;
+    Ok(changed > 0)
 }

@@ -1,4 +1,4 @@
-//! `POST /token`: the OAuth2 token endpoint (password grant).
+//! `POST /token` (password and refresh grants) and `POST /token/revoke`.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use super::form::Form;
 use crate::auth::authenticate;
-use crate::db::users::User;
+use crate::auth::refresh::RefreshToken;
+use crate::db::sessions::{self, RefreshPolicy, Rotation};
+use crate::db::{self, users::User};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -15,6 +17,7 @@ struct TokenResponse {
     access_token: String,
     token_type: &'static str,
     expires_in: u64,
+    refresh_token: String,
     scope: String,
 }
 
@@ -31,6 +34,7 @@ pub async fn token(
         .unwrap_or("password")
     {
         "password" => password_grant(&state, &form).await,
+        "refresh_token" => refresh_grant(&state, &form).await,
         _ => Err(ApiError::UnsupportedGrantType),
     }
 }
@@ -54,17 +58,94 @@ async fn password_grant(state: &AppState, form: &Form) -> Result<HttpResponse, A
             return Err(e);
         }
     };
-    let scopes = granted_scopes(&user, form.get("scope"))?;
-    let access = state
-        .tokens
-        .issue(&user.email, &scopes)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let scopes = narrow_scopes(&user.scope_list(), form.get("scope"))?;
+    let (session, refresh) = open_session(state, &user, &scopes).await?;
     tracing::info!(
         event = "login_succeeded",
         via = "token",
         user_id = user.id,
+        session_id = session,
         "password grant"
     );
+    token_response(state, &user, &scopes, session, refresh)
+}
+
+async fn refresh_grant(state: &AppState, form: &Form) -> Result<HttpResponse, ApiError> {
+    let presented = form
+        .get("refresh_token")
+        .ok_or_else(|| ApiError::InvalidRequest("refresh_token is required".into()))?;
+    let presented = RefreshToken::parse(presented).ok_or(ApiError::InvalidGrant)?;
+    let policy = refresh_policy(state);
+    match db::run(&state.pool, move |conn| {
+        sessions::rotate(conn, &presented, policy)
+    })
+    .await?
+    {
+        Rotation::Rotated {
+            session,
+            user,
+            token,
+        } => {
+            // Never more than the session was granted, nor more than the
+            // user holds today.
+            let held = user.scope_list();
+            let allowed: Vec<String> = session
+                .scopes
+                .split_whitespace()
+                .filter(|s| held.iter().any(|h| h == s))
+                .map(str::to_owned)
+                .collect();
+            let scopes = narrow_scopes(&allowed, form.get("scope"))?;
+            token_response(state, &user, &scopes, session.id, token)
+        }
+        Rotation::Refused => Err(ApiError::InvalidGrant),
+        Rotation::Reused {
+            session_id,
+            user_id,
+        } => {
+            tracing::warn!(
+                event = "refresh_reuse_detected",
+                session_id,
+                user_id,
+                "a rotated refresh token was presented again; the whole session is revoked"
+            );
+            Err(ApiError::InvalidGrant)
+        }
+    }
+}
+
+/// Opens a session (refresh family) for a fresh login.
+pub async fn open_session(
+    state: &AppState,
+    user: &User,
+    scopes: &[String],
+) -> Result<(i64, RefreshToken), ApiError> {
+    let (user_id, scopes, policy) = (user.id, scopes.to_vec(), refresh_policy(state));
+    let (session, refresh) = db::run(&state.pool, move |conn| {
+        sessions::create(conn, user_id, &scopes, policy)
+    })
+    .await?;
+    Ok((session.id, refresh))
+}
+
+pub fn refresh_policy(state: &AppState) -> RefreshPolicy {
+    RefreshPolicy {
+        ttl_seconds: state.settings.refresh_ttl.as_secs() as i64,
+        grace_millis: state.settings.refresh_grace.as_millis() as i64,
+    }
+}
+
+fn token_response(
+    state: &AppState,
+    user: &User,
+    scopes: &[String],
+    session_id: i64,
+    refresh: RefreshToken,
+) -> Result<HttpResponse, ApiError> {
+    let access = state
+        .tokens
+        .issue(&user.email, scopes, Some(session_id))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, "no-cache"))
@@ -72,18 +153,18 @@ async fn password_grant(state: &AppState, form: &Form) -> Result<HttpResponse, A
             access_token: access.token,
             token_type: "bearer",
             expires_in: access.expires_in,
+            refresh_token: refresh.expose().to_owned(),
             scope: scopes.join(" "),
         }))
 }
 
-/// The scopes a grant carries: all of the user's without `scope` (or with
-/// an empty one, as FastAPI clients send), else exactly those asked for,
-/// each of which the user must hold.
-fn granted_scopes(user: &User, requested: Option<&str>) -> Result<Vec<String>, ApiError> {
-    let held = user.scope_list();
+/// The scopes a grant carries: all of `held` without `scope` (or with an
+/// empty one, as FastAPI clients send), else exactly those asked for, each
+/// of which must be held.
+fn narrow_scopes(held: &[String], requested: Option<&str>) -> Result<Vec<String>, ApiError> {
     let requested: Vec<&str> = requested.unwrap_or("").split_whitespace().collect();
     if requested.is_empty() {
-        return Ok(held);
+        return Ok(held.to_vec());
     }
     let mut granted: Vec<String> = Vec::new();
     for scope in requested {
@@ -95,4 +176,37 @@ fn granted_scopes(user: &User, requested: Option<&str>) -> Result<Vec<String>, A
         }
     }
     Ok(granted)
+}
+
+/// RFC 7009: revokes the session of a refresh token (or of an access
+/// token). Unknown and malformed tokens get the same 200.
+pub async fn revoke(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let form = Form::read(&req, payload).await?;
+    let token = form
+        .get("token")
+        .ok_or_else(|| ApiError::InvalidRequest("token is required".into()))?;
+    let session_id = if let Some(refresh) = RefreshToken::parse(token) {
+        db::run(&state.pool, move |conn| {
+            sessions::revoke_by_token(conn, &refresh)
+        })
+        .await?
+    } else if let Some(id) = state.tokens.verify(token).ok().and_then(|c| c.session_id()) {
+        db::run(&state.pool, move |conn| sessions::revoke(conn, id)).await?;
+        Some(id)
+    } else {
+        None
+    };
+    if let Some(session_id) = session_id {
+        tracing::info!(
+            event = "session_revoked",
+            via = "revoke",
+            session_id,
+            "token revoked"
+        );
+    }
+    Ok(HttpResponse::Ok().finish())
 }

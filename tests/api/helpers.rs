@@ -151,6 +151,19 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The HS256 secret the server signs with (from its key ring).
+    pub fn signing_secret(&self) -> Vec<u8> {
+        let ring = latchkey::auth::keys::KeyRing::read(&latchkey::auth::keys::KeyRing::path(
+            &self.data_dir(),
+        ))
+        .expect("read the key ring")
+        .expect("a key ring exists");
+        let key = ring
+            .signing_key(latchkey::config::JwtAlg::Hs256)
+            .expect("an HS256 key");
+        key.material.clone().into_bytes()
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.settings.data_dir.clone()
     }

@@ -10,7 +10,7 @@ use crate::helpers::{EMAIL, TestApp};
 async fn the_generated_secret_is_private_and_survives_a_restart() {
     let app = TestApp::spawn().await;
     let token = app.access_token().await;
-    let path = app.data_dir().join("jwt_secret");
+    let path = app.data_dir().join("keys.json");
     let mode = std::fs::metadata(&path)
         .expect("secret file")
         .permissions()

@@ -51,3 +51,39 @@ async fn the_oauth2_crate_gets_a_token_with_the_password_grant() {
         other => panic!("expected an invalid_grant error, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn the_oauth2_crate_refreshes_a_token() {
+    let app = TestApp::spawn().await;
+    let client = BasicClient::new(ClientId::new("any-client".into()))
+        .set_token_uri(TokenUrl::new(app.url("/token")).expect("url"));
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let first = client
+        .exchange_password(
+            &ResourceOwnerUsername::new(EMAIL.into()),
+            &ResourceOwnerPassword::new(PASSWORD.into()),
+        )
+        .request_async(&http)
+        .await
+        .expect("password grant succeeds");
+    let refresh = first.refresh_token().expect("a refresh token");
+
+    let second = client
+        .exchange_refresh_token(refresh)
+        .request_async(&http)
+        .await
+        .expect("refresh grant succeeds");
+    assert_ne!(
+        second.access_token().secret(),
+        first.access_token().secret()
+    );
+    let rotated = second.refresh_token().expect("a rotated refresh token");
+    assert_ne!(rotated.secret(), refresh.secret());
+    assert_eq!(
+        app.get_me(second.access_token().secret()).await.status(),
+        200
+    );
+}

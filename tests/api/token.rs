@@ -34,7 +34,7 @@ async fn the_access_token_carries_the_seed_claims_and_a_kid() {
     assert_eq!(header.alg, Algorithm::HS256);
     assert!(header.kid.is_some_and(|kid| !kid.is_empty()));
 
-    let secret = std::fs::read(app.data_dir().join("jwt_secret")).expect("secret file");
+    let secret = app.signing_secret();
     let mut validation = Validation::new(Algorithm::HS256);
     validation.validate_aud = false;
     let claims: Value =

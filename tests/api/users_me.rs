@@ -9,7 +9,7 @@ fn now() -> i64 {
 
 /// Signs `claims` with the app's own secret and kid, for forged-token tests.
 fn sign(app: &TestApp, alg: Algorithm, kid: Option<&str>, claims: &Value) -> String {
-    let secret = std::fs::read(app.data_dir().join("jwt_secret")).expect("secret");
+    let secret = app.signing_secret();
     let mut header = Header::new(alg);
     header.kid = kid.map(str::to_owned);
     jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(&secret)).expect("sign")

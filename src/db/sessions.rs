@@ -1,0 +1,255 @@
+//! Sessions (refresh-token families) and their refresh tokens. Rotation is
+//! decided by one conditional UPDATE, so concurrent refreshes with the same
+//! token leave exactly one live successor on either backend.
+
+use diesel::prelude::*;
+
+use super::schema::{refresh_tokens, sessions, users};
+use super::users::User;
+use super::{AnyConnection, now_unix, random_id, write_transaction};
+use crate::auth::refresh::RefreshToken;
+
+/// A live session: who, with which scopes, until when.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+pub struct Session {
+    pub id: i64,
+    pub user_id: i64,
+    pub scopes: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens)]
+struct StoredToken {
+    expires_at: i64,
+    used_at: Option<i64>,
+    successor_sealed: Option<String>,
+}
+
+/// Lifetimes that govern rotation.
+#[derive(Debug, Clone, Copy)]
+pub struct RefreshPolicy {
+    /// Absolute lifetime of a session, in seconds.
+    pub ttl_seconds: i64,
+    /// How long after a rotation the rotated token still yields the same
+    /// successor, in milliseconds.
+    pub grace_millis: i64,
+}
+
+/// What presenting a refresh token led to.
+pub enum Rotation {
+    /// A live successor (new, or the same one again within the grace).
+    Rotated {
+        session: Session,
+        user: User,
+        token: RefreshToken,
+    },
+    /// Unknown, expired, revoked, or the user is disabled.
+    Refused,
+    /// An already-rotated token outside the grace: the family is now revoked.
+    Reused { session_id: i64, user_id: i64 },
+}
+
+/// Opens a session for `user` and returns it with its first refresh token.
+pub fn create(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    scopes: &[String],
+    policy: RefreshPolicy,
+) -> QueryResult<(Session, RefreshToken)> {
+    let now = now_unix();
+    let session = Session {
+        id: random_id(),
+        user_id,
+        scopes: scopes.join(" "),
+        created_at: now,
+        expires_at: now + policy.ttl_seconds,
+        revoked_at: None,
+    };
+    let token = RefreshToken::generate();
+    write_transaction(conn, |conn| {
+        diesel::insert_into(sessions::table)
+            .values((
+                sessions::id.eq(session.id),
+                sessions::user_id.eq(session.user_id),
+                sessions::scopes.eq(&session.scopes),
+                sessions::created_at.eq(session.created_at),
+                sessions::expires_at.eq(session.expires_at),
+            ))
+            .execute(conn)?;
+        insert_token(conn, &token, session.id, session.expires_at)
+    })?;
+    Ok((session, token))
+}
+
+fn insert_token(
+    conn: &mut AnyConnection,
+    token: &RefreshToken,
+    session_id: i64,
+    expires_at: i64,
+) -> QueryResult<()> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::token_hash.eq(token.hash()),
+            refresh_tokens::session_id.eq(session_id),
+            refresh_tokens::created_at.eq(now_millis()),
+            refresh_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Exchanges `presented` for its successor; see [`Rotation`].
+pub fn rotate(
+    conn: &mut AnyConnection,
+    presented: &RefreshToken,
+    policy: RefreshPolicy,
+) -> QueryResult<Rotation> {
+    let hash = presented.hash();
+    write_transaction(conn, |conn| {
+        let found = refresh_tokens::table
+            .inner_join(sessions::table.inner_join(users::table))
+            .filter(refresh_tokens::token_hash.eq(&hash))
+            .select((
+                StoredToken::as_select(),
+                Session::as_select(),
+                User::as_select(),
+            ))
+            .first::<(StoredToken, Session, User)>(conn)
+            .optional()?;
+        let Some((stored, session, user)) = found else {
+            return Ok(Rotation::Refused);
+        };
+        let now = now_unix();
+        if session.revoked_at.is_some()
+            || session.expires_at <= now
+            || stored.expires_at <= now
+            || user.disabled
+        {
+            return Ok(Rotation::Refused);
+        }
+        let now_ms = now_millis();
+        if stored.used_at.is_none() {
+            let successor = RefreshToken::generate();
+            let claimed = diesel::update(
+                refresh_tokens::table
+                    .filter(refresh_tokens::token_hash.eq(&hash))
+                    .filter(refresh_tokens::used_at.is_null()),
+            )
+            .set((
+                refresh_tokens::used_at.eq(now_ms),
+                refresh_tokens::successor_sealed.eq(presented.seal(&successor)),
+            ))
+            .execute(conn)?;
+            if claimed == 1 {
+                insert_token(conn, &successor, session.id, session.expires_at)?;
+                return Ok(Rotation::Rotated {
+                    session,
+                    user,
+                    token: successor,
+                });
+            }
+            // Another transaction rotated it first (PostgreSQL re-checks the
+            // condition after waiting for its row lock): treat as a retry.
+            let again = refresh_tokens::table
+                .filter(refresh_tokens::token_hash.eq(&hash))
+                .select(StoredToken::as_select())
+                .first(conn)?;
+            return retry_or_reuse(conn, presented, again, session, user, now_ms, policy);
+        }
+        retry_or_reuse(conn, presented, stored, session, user, now_ms, policy)
+    })
+}
+
+/// A presentation of an already-rotated token: the same successor within
+/// the grace window, otherwise the family is revoked.
+fn retry_or_reuse(
+    conn: &mut AnyConnection,
+    presented: &RefreshToken,
+    stored: StoredToken,
+    session: Session,
+    user: User,
+    now_ms: i64,
+    policy: RefreshPolicy,
+) -> QueryResult<Rotation> {
+    let within_grace = stored
+        .used_at
+        .is_some_and(|used| now_ms - used < policy.grace_millis);
+    let successor = stored
+        .successor_sealed
+        .as_deref()
+        .and_then(|sealed| presented.unseal(sealed));
+    match successor {
+        Some(token) if within_grace => Ok(Rotation::Rotated {
+            session,
+            user,
+            token,
+        }),
+        _ => {
+            revoke(conn, session.id)?;
+            Ok(Rotation::Reused {
+                session_id: session.id,
+                user_id: user.id,
+            })
+        }
+    }
+}
+
+/// Revokes one session (idempotent).
+pub fn revoke(conn: &mut AnyConnection, session_id: i64) -> QueryResult<()> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::id.eq(session_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now_unix()))
+    .execute(conn)
+    .map(drop)
+}
+
+/// Revokes the session `presented` belongs to, if it is one of ours.
+pub fn revoke_by_token(
+    conn: &mut AnyConnection,
+    presented: &RefreshToken,
+) -> QueryResult<Option<i64>> {
+    let session_id = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(presented.hash()))
+        .select(refresh_tokens::session_id)
+        .first::<i64>(conn)
+        .optional()?;
+    if let Some(id) = session_id {
+        revoke(conn, id)?;
+    }
+    Ok(session_id)
+}
+
+/// Revokes every session of a user (password change, disabling).
+pub fn revoke_all_for_user(conn: &mut AnyConnection, user_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now_unix()))
+    .execute(conn)
+}
+
+/// Whether access tokens of session `id` may still be honoured.
+pub fn is_live(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
+    let revoked = sessions::table
+        .filter(sessions::id.eq(id))
+        .select(sessions::revoked_at)
+        .first::<Option<i64>>(conn)
+        .optional()?;
+    Ok(matches!(revoked, Some(None)))
+}
+
+fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

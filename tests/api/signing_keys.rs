@@ -1,0 +1,240 @@
+//! EdDSA with a published JWK set, key rotation, and the metadata document.
+
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::Value;
+
+use crate::cli::{assert_fails_with, latchkey, latchkey_with_env, stdout};
+use crate::helpers::{EMAIL, TestApp};
+
+async fn jwks(app: &TestApp) -> Value {
+    let response = app
+        .client
+        .get(app.url("/.well-known/jwks.json"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    response.json().await.expect("json")
+}
+
+/// Verifies `token` the way an outside service would: with nothing but the
+/// published JWK set.
+fn verify_with_jwks(
+    set: &Value,
+    token: &str,
+    issuer: &str,
+) -> Result<Value, jsonwebtoken::errors::Error> {
+    let set: JwkSet = serde_json::from_value(set.clone()).expect("a valid JWK set");
+    let kid = jsonwebtoken::decode_header(token)?.kid.expect("kid");
+    let jwk = set.find(&kid).expect("the token's kid is published");
+    let mut validation = Validation::new(Algorithm::EdDSA);
+    validation.set_issuer(&[issuer]);
+    validation.validate_aud = false;
+    jsonwebtoken::decode::<Value>(token, &DecodingKey::from_jwk(jwk)?, &validation)
+        .map(|d| d.claims)
+}
+
+fn eddsa(settings: &mut latchkey::config::Settings) {
+    settings.jwt_alg = latchkey::config::JwtAlg::EdDsa;
+}
+
+#[tokio::test]
+async fn in_hs256_mode_the_key_set_is_empty() {
+    let app = TestApp::spawn().await;
+    assert_eq!(jwks(&app).await, serde_json::json!({"keys": []}));
+}
+
+#[tokio::test]
+async fn an_eddsa_token_verifies_with_nothing_but_the_published_jwks() {
+    let app = TestApp::spawn_with(eddsa).await;
+    let token = app.access_token().await;
+    assert_eq!(
+        jsonwebtoken::decode_header(&token).expect("header").alg,
+        Algorithm::EdDSA
+    );
+
+    let set = jwks(&app).await;
+    let keys = set["keys"].as_array().expect("keys");
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0]["kty"], "OKP");
+    assert_eq!(keys[0]["crv"], "Ed25519");
+    assert_eq!(keys[0]["use"], "sig");
+    assert_eq!(keys[0]["alg"], "EdDSA");
+    assert!(keys[0].get("d").is_none(), "never the private part");
+
+    let claims = verify_with_jwks(&set, &token, &app.settings.issuer).expect("verifies");
+    assert_eq!(claims["sub"], EMAIL);
+    assert_eq!(app.get_me(&token).await.status(), 200);
+    pyjwt_jwk_client_verifies(&app, &token);
+}
+
+/// PyJWT's `PyJWKClient` fetching the JWKS URL, when python3 has PyJWT with
+/// its crypto extra (`.ci/run` installs it).
+fn pyjwt_jwk_client_verifies(app: &TestApp, token: &str) {
+    let script = "import jwt,sys\n\
+        key = jwt.PyJWKClient(sys.argv[1]).get_signing_key_from_jwt(sys.argv[2])\n\
+        print(jwt.decode(sys.argv[2], key.key, algorithms=['EdDSA'])['sub'])";
+    let url = app.url("/.well-known/jwks.json");
+    let output = std::process::Command::new("python3")
+        .args(["-c", script, &url, token])
+        .output();
+    match output {
+        Ok(out) if out.status.success() => {
+            assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), EMAIL)
+        }
+        Ok(out) if String::from_utf8_lossy(&out.stderr).contains("No module named") => {
+            eprintln!(
+                "!!! SKIPPED: python3 lacks PyJWT[crypto], so the PyJWKClient check did not run !!!"
+            );
+        }
+        Ok(out) => panic!(
+            "PyJWKClient refused the token: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(_) => eprintln!("!!! SKIPPED: no python3, so the PyJWKClient check did not run !!!"),
+    }
+}
+
+#[tokio::test]
+async fn a_rotated_key_is_published_at_once_signs_next_and_old_tokens_still_verify() {
+    let app = TestApp::spawn_with(eddsa).await;
+    let old_token = app.access_token().await;
+    let old_kid = jsonwebtoken::decode_header(&old_token)
+        .expect("header")
+        .kid
+        .expect("kid");
+
+    let dir = app.data_dir().display().to_string();
+    let eddsa_env = [("LATCHKEY_JWT_ALG", "EdDSA")];
+    let rotated = latchkey_with_env(&["--data-dir", &dir, "keys", "rotate"], None, &eddsa_env);
+    assert!(
+        rotated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rotated.stderr)
+    );
+
+    let set = jwks(&app).await;
+    let kids: Vec<&str> = set["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .filter_map(|k| k["kid"].as_str())
+        .collect();
+    assert_eq!(
+        kids.len(),
+        2,
+        "old and new key are both published: {kids:?}"
+    );
+
+    let new_token = app.access_token().await;
+    let new_kid = jsonwebtoken::decode_header(&new_token)
+        .expect("header")
+        .kid
+        .expect("kid");
+    assert_ne!(new_kid, old_kid, "the new key signs");
+    assert!(kids.contains(&new_kid.as_str()));
+    assert_eq!(
+        app.get_me(&old_token).await.status(),
+        200,
+        "old tokens keep verifying"
+    );
+    verify_with_jwks(&set, &old_token, &app.settings.issuer)
+        .expect("old token verifies from the JWKS");
+
+    let listed = stdout(&latchkey_with_env(
+        &["--data-dir", &dir, "keys", "list"],
+        None,
+        &eddsa_env,
+    ));
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with(&new_kid) && l.ends_with("signing")),
+        "{listed}"
+    );
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with(&old_kid) && l.contains("verifying until")),
+        "{listed}"
+    );
+}
+
+#[tokio::test]
+async fn keys_retire_once_their_tokens_have_expired() {
+    let app = TestApp::spawn().await;
+    let old_token = app.access_token().await;
+    let dir = app.data_dir().display().to_string();
+    assert!(
+        latchkey(&["--data-dir", &dir, "keys", "rotate"], None)
+            .status
+            .success()
+    );
+
+    // Move the old key's retirement into the past, as time would.
+    let path = app.data_dir().join("keys.json");
+    let mut ring: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+    for key in ring["keys"].as_array_mut().expect("keys") {
+        if !key["retire_at"].is_null() {
+            key["retire_at"] = Value::from(1);
+        }
+    }
+    std::fs::write(&path, ring.to_string()).expect("write");
+    jwks(&app).await; // triggers the reload
+
+    assert_eq!(app.get_me(&old_token).await.status(), 401);
+    assert_eq!(app.get_me(&app.access_token().await).await.status(), 200);
+}
+
+#[test]
+fn rotate_refuses_when_the_secret_is_configured() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = latchkey_with_env(
+        &[
+            "--data-dir",
+            &dir.path().display().to_string(),
+            "keys",
+            "rotate",
+        ],
+        None,
+        &[(
+            "LATCHKEY_JWT_SECRET",
+            "a shared secret of at least thirty-two bytes",
+        )],
+    );
+    assert_fails_with(&output, "change the secret");
+}
+
+#[tokio::test]
+async fn the_metadata_document_describes_the_endpoints() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .get(app.url("/.well-known/oauth-authorization-server"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    let meta: Value = response.json().await.expect("json");
+    let issuer = &app.settings.issuer;
+    assert_eq!(meta["issuer"], issuer.as_str());
+    assert_eq!(meta["token_endpoint"], format!("{issuer}/token"));
+    assert_eq!(
+        meta["revocation_endpoint"],
+        format!("{issuer}/token/revoke")
+    );
+    assert_eq!(meta["jwks_uri"], format!("{issuer}/.well-known/jwks.json"));
+    assert_eq!(
+        meta["grant_types_supported"],
+        serde_json::json!(["password", "refresh_token"])
+    );
+    assert_eq!(
+        meta["token_endpoint_auth_methods_supported"],
+        serde_json::json!(["none"])
+    );
+    assert!(meta["response_types_supported"].is_array());
+    let scopes = meta["scopes_supported"].as_array().expect("scopes");
+    assert!(scopes.contains(&Value::from("read")) && scopes.contains(&Value::from("admin")));
+}
