@@ -26,6 +26,7 @@ const SHUTDOWN_TIMEOUT_SECONDS: u64 = 10;
 pub struct Application {
     port: u16,
     server: Server,
+    setup_token: Option<String>,
 }
 
 impl Application {
@@ -71,11 +72,21 @@ impl Application {
                 "no users yet: create the first administrator at {base}/setup?token={token}"
             );
         }
-        Ok(Self { port, server })
+        let setup_token = announced.setup_token.clone();
+        Ok(Self {
+            port,
+            server,
+            setup_token,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The one-time token of `/setup`, when the database had no user.
+    pub fn setup_token(&self) -> Option<&str> {
+        self.setup_token.as_deref()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
