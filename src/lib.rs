@@ -11,8 +11,8 @@
 //!   [`auth::hasher::Hasher`].
 //! - The database is reached only through [`db::run`], which runs the
 //!   whole unit of work off the async workers; queries live in `db/`.
-//! - [`state::AppState`] holds the pool, hasher, signer and settings; there
-//!   is no global state.
+//! - [`state::AppState`] holds the pool, hasher, signer, settings and
+//!   [`metrics::Metrics`]; there is no global state.
 
 pub mod auth;
 pub mod cli;
@@ -20,6 +20,7 @@ pub mod commands;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod metrics;
 pub mod middleware;
 pub mod routes;
 pub mod startup;

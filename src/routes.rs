@@ -2,6 +2,7 @@
 
 mod form;
 mod health;
+mod metrics;
 mod token;
 mod users;
 
@@ -30,6 +31,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/readyz")
             .route(web::get().to(health::readyz))
+            .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
+    )
+    .service(
+        web::resource("/metrics")
+            .route(web::get().to(metrics::metrics))
             .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
     );
 }

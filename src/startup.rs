@@ -14,6 +14,7 @@ use crate::auth::hasher::Hasher;
 use crate::auth::jwt::TokenSigner;
 use crate::auth::keys::SigningSecret;
 use crate::config::Settings;
+use crate::metrics::{self, Metrics};
 use crate::state::AppState;
 use crate::{db, middleware, routes};
 
@@ -45,6 +46,7 @@ impl Application {
                 .default_service(web::to(routes::not_found))
                 .wrap(from_fn(middleware::security_headers))
                 .wrap(from_fn(middleware::access_log))
+                .wrap(from_fn(metrics::record))
         })
         .shutdown_timeout(SHUTDOWN_TIMEOUT_SECONDS)
         .listen(listener)?;
@@ -87,6 +89,7 @@ fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         hasher,
         tokens,
         settings,
+        metrics: Metrics::default(),
     })
 }
 

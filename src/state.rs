@@ -5,10 +5,12 @@ use crate::auth::hasher::Hasher;
 use crate::auth::jwt::TokenSigner;
 use crate::config::Settings;
 use crate::db::DbPool;
+use crate::metrics::Metrics;
 
 pub struct AppState {
     pub pool: DbPool,
     pub hasher: Hasher,
     pub tokens: TokenSigner,
     pub settings: Settings,
+    pub metrics: Metrics,
 }

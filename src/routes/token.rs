@@ -8,6 +8,7 @@ use super::form::Form;
 use crate::auth::authenticate;
 use crate::db::users::User;
 use crate::error::ApiError;
+use crate::metrics::LoginOutcome;
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -50,6 +51,7 @@ async fn password_grant(state: &AppState, form: &Form) -> Result<HttpResponse, A
                     via = "token",
                     "password grant refused"
                 );
+                state.metrics.observe_login(LoginOutcome::Failed);
             }
             return Err(e);
         }
@@ -65,6 +67,7 @@ async fn password_grant(state: &AppState, form: &Form) -> Result<HttpResponse, A
         user_id = user.id,
         "password grant"
     );
+    state.metrics.observe_login(LoginOutcome::Succeeded);
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, "no-cache"))
