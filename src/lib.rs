@@ -13,6 +13,9 @@
 //!   whole unit of work off the async workers; queries live in `db/`.
 //! - [`state::AppState`] holds the pool, hasher, signer, settings and
 //!   [`metrics::Metrics`]; there is no global state.
+//! - [`serve::run`] is `latchkey serve` from start to exit: systemd's socket
+//!   or our own, `READY=1`, the watchdog, and a graceful stop on SIGTERM
+//!   ([`systemd`] holds the protocol pieces).
 
 pub mod auth;
 pub mod cli;
@@ -23,6 +26,8 @@ pub mod error;
 pub mod metrics;
 pub mod middleware;
 pub mod routes;
+pub mod serve;
 pub mod startup;
 pub mod state;
+pub mod systemd;
 pub mod telemetry;

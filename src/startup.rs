@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
@@ -18,8 +18,9 @@ use crate::metrics::{self, Metrics};
 use crate::state::AppState;
 use crate::{db, middleware, routes};
 
-/// Seconds in-flight requests get to finish after SIGTERM.
-const SHUTDOWN_TIMEOUT_SECONDS: u64 = 10;
+/// Seconds in-flight requests get to finish after SIGTERM. Keep it below
+/// `TimeoutStopSec=` in deploy/latchkey.service, or systemd kills first.
+pub const SHUTDOWN_TIMEOUT_SECONDS: u64 = 10;
 
 pub struct Application {
     port: u16,
@@ -30,9 +31,19 @@ impl Application {
     /// Migrates, loads keys, binds the listener. Blocking: call it before
     /// serving, not from a request handler.
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_on(settings, None)
+    }
+
+    /// The same, serving on `inherited` (systemd's socket) when given
+    /// instead of binding `bind`.
+    pub fn build_on(settings: Settings, inherited: Option<TcpListener>) -> anyhow::Result<Self> {
         let state = build_state(settings)?;
-        let listener = TcpListener::bind(&state.settings.bind)
-            .with_context(|| format!("cannot listen on {}", state.settings.bind))?;
+        let socket_activated = inherited.is_some();
+        let listener = match inherited {
+            Some(listener) => listener,
+            None => TcpListener::bind(&state.settings.bind)
+                .with_context(|| format!("cannot listen on {}", state.settings.bind))?,
+        };
         let port = listener.local_addr()?.port();
         let workers = state.settings.http_workers;
         let state = web::Data::new(state);
@@ -49,18 +60,26 @@ impl Application {
                 .wrap(from_fn(metrics::record))
         })
         .shutdown_timeout(SHUTDOWN_TIMEOUT_SECONDS)
+        // Signals are handled by `serve::run`, which tells systemd before
+        // stopping; tests stop their servers by dropping them.
+        .disable_signals()
         .listen(listener)?;
         let server = match workers {
             Some(n) => server.workers(n),
             None => server,
         }
         .run();
-        tracing::info!(port, "latchkey is listening");
+        tracing::info!(port, socket_activated, "latchkey is listening");
         Ok(Self { port, server })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Stops the server from elsewhere (see `serve::run`).
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

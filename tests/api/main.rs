@@ -8,5 +8,8 @@ mod keys;
 mod metrics;
 mod oauth2_client;
 mod postgres;
+mod process;
+mod shutdown;
+mod systemd;
 mod token;
 mod users_me;
