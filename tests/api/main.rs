@@ -5,6 +5,7 @@ mod bad_input;
 mod cli;
 mod helpers;
 mod keys;
+mod logs;
 mod metrics;
 mod oauth2_client;
 mod postgres;
