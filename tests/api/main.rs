@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod cli;
+mod cli_help;
 mod helpers;
 mod keys;
 mod logs;
