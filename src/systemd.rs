@@ -13,8 +13,14 @@ use sd_notify::NotifyState;
 /// `LISTEN_PID` must name this process, so a variable inherited by accident
 /// from a parent is ignored.
 pub fn inherited_listener() -> anyhow::Result<Option<TcpListener>> {
-    listenfd::ListenFd::from_env()
-        .take_tcp_listener(0)
+    let mut fds = listenfd::ListenFd::from_env();
+    if fds.len() > 1 {
+        tracing::warn!(
+            sockets = fds.len(),
+            "systemd passed several sockets; latchkey serves the first only (keep one ListenStream=)"
+        );
+    }
+    fds.take_tcp_listener(0)
         .context("the socket passed by systemd (LISTEN_FDS) is not a listening TCP socket")
 }
 
