@@ -24,6 +24,7 @@ use sha2::{Digest, Sha256};
 use crate::db::login_failures::{self, Admission};
 use crate::db::{self, users, users::User};
 use crate::error::ApiError;
+use crate::metrics::LoginOutcome;
 use crate::state::AppState;
 
 /// Checks an email and password from `client`. Throttled attempts run no
@@ -40,15 +41,22 @@ pub async fn authenticate(
         && let Err(wait) = limits.admit(client)
     {
         tracing::info!(event = "login_throttled", scope = "address", client = %client, "too many attempts from this address");
+        state.metrics.observe_login(LoginOutcome::Throttled);
         return Err(ApiError::Throttled {
             retry_after: wait.as_secs().max(1),
         });
     }
     let result = check_account(state, email, password).await;
-    if matches!(result, Err(ApiError::InvalidCredentials))
-        && let Some(limits) = &state.address_limits
-    {
-        limits.record_failure(client);
+    match &result {
+        Ok(_) => state.metrics.observe_login(LoginOutcome::Succeeded),
+        Err(ApiError::InvalidCredentials) => {
+            state.metrics.observe_login(LoginOutcome::Failed);
+            if let Some(limits) = &state.address_limits {
+                limits.record_failure(client);
+            }
+        }
+        Err(ApiError::Throttled { .. }) => state.metrics.observe_login(LoginOutcome::Throttled),
+        Err(_) => {}
     }
     result
 }

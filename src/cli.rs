@@ -8,12 +8,20 @@ use crate::config::Flags;
 
 /// A small, fast, self-hosted login service.
 #[derive(Debug, Parser)]
-#[command(name = "latchkey", version, about, long_about = None)]
+#[command(
+    name = "latchkey",
+    version,
+    about,
+    long_about = LONG_ABOUT,
+    after_help = AFTER_HELP,
+    after_long_help = AFTER_LONG_HELP
+)]
 pub struct Cli {
     /// TOML configuration file (also LATCHKEY_CONFIG)
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Directory for the SQLite file and generated keys [default: ./data]
+    /// Directory for the SQLite file and generated keys [default: ./data, or
+    /// $STATE_DIRECTORY under systemd]
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// sqlite://PATH or postgres://... [default: sqlite://<data dir>/latchkey.db]
@@ -26,8 +34,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server (the default)
+    #[command(long_about = SERVE_LONG_ABOUT)]
     Serve {
-        /// Listen address [default: 127.0.0.1:8080]
+        /// Listen address [default: 127.0.0.1:8080; a socket passed by
+        /// systemd takes precedence]
         #[arg(long, value_name = "ADDR")]
         bind: Option<String>,
     },
@@ -54,6 +64,7 @@ pub enum KeysCommand {
 pub enum UserCommand {
     /// Create a user; prompts for the password twice unless --password-stdin
     Add {
+        /// The user's email (normalised before use: trimmed, lower-cased)
         email: String,
         /// Read the password from standard input (one trailing newline is removed)
         #[arg(long)]
@@ -67,23 +78,31 @@ pub enum UserCommand {
     },
     /// Replace a user's scopes with the given list (none: no scopes)
     Scopes {
+        /// The user's email
         email: String,
         /// A scope to hold (repeatable)
         #[arg(long = "scope", value_name = "S")]
         scopes: Vec<String>,
     },
-    /// Set a new password (revokes the user's sessions)
+    /// Set a new password (ends the user's sessions); prompts twice unless --password-stdin
     Passwd {
+        /// The user's email (normalised before use: trimmed, lower-cased)
         email: String,
         /// Read the password from standard input (one trailing newline is removed)
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Stop a user from logging in (revokes the user's sessions)
-    Disable { email: String },
+    /// Stop a user from logging in; ends their sessions and refuses their tokens
+    Disable {
+        /// The user's email
+        email: String,
+    },
     /// Let a disabled user log in again
-    Enable { email: String },
-    /// List users, one line each
+    Enable {
+        /// The user's email
+        email: String,
+    },
+    /// List users, one line each: email, status, scopes, creation time
     List,
 }
 
@@ -101,3 +120,67 @@ impl Cli {
         }
     }
 }
+
+const LONG_ABOUT: &str = "\
+A small, fast, self-hosted login service: an OAuth2 token endpoint (POST \
+/token) that exchanges an email and password for a signed JWT, on SQLite \
+(zero set-up) or PostgreSQL. Without a command, runs the server.";
+
+const AFTER_HELP: &str = "\
+Settings: flag > LATCHKEY_* environment > TOML file (--config) > default. \
+See --help for the variables.
+Exit status: 0 on success, 1 on failure (with one line on stderr), 2 for a \
+mistake on the command line.";
+
+const AFTER_LONG_HELP: &str = "\
+Settings, highest precedence first: command-line flag, LATCHKEY_* environment \
+variable, TOML file (--config or LATCHKEY_CONFIG; keys are the variable names \
+without the prefix, in lower case), default. An unknown key or a bad value \
+stops start-up with a message naming it.
+
+Environment:
+  LATCHKEY_BIND                  listen address [127.0.0.1:8080]
+  LATCHKEY_DATA_DIR              SQLite file and generated secret [./data]
+  LATCHKEY_DATABASE_URL          sqlite://PATH or postgres://... [sqlite://<data dir>/latchkey.db]
+  LATCHKEY_JWT_SECRET            HS256 secret, >= 32 bytes [generated into the data dir]
+  LATCHKEY_JWT_ALG               HS256, or EdDSA (keys published at the JWKS route) [HS256]
+  LATCHKEY_ACCESS_TTL            access token lifetime [30m]
+  LATCHKEY_REFRESH_TTL           refresh token lifetime [14d]
+  LATCHKEY_ISSUER                iss claim [the public URL, else http://<bind>]
+  LATCHKEY_AUDIENCE              aud claim, required when set [unset]
+  LATCHKEY_PASSWORD_MIN_LENGTH   minimum length of new passwords [15]
+  LATCHKEY_ARGON2_M_KIB          argon2id memory cost for new hashes [19456]
+  LATCHKEY_ARGON2_T              argon2id time cost [2]
+  LATCHKEY_ARGON2_P              argon2id parallelism [1]
+  LATCHKEY_HASH_WORKERS          password-hashing threads [number of cores]
+  LATCHKEY_HASH_QUEUE            logins that may wait for a hashing thread [4 x workers]
+  LATCHKEY_PUBLIC_URL            the URL users see [unset]
+  LATCHKEY_TRUSTED_PROXIES       CIDRs whose X-Forwarded-For is believed [none]
+  LATCHKEY_REFRESH_GRACE         refresh retry window [5s]
+  LATCHKEY_RATE_LIMIT            on or off [on]
+  LATCHKEY_LOG                   tracing filter [info]
+  LATCHKEY_LOG_FORMAT            text or json (JSON lines) [text]
+  LATCHKEY_ACCOUNT_FREE_FAILURES failed logins per account before waits begin [5]
+  LATCHKEY_ACCOUNT_DELAYS        waits after those, the last repeating [1s,3s,5s,10s]
+  LATCHKEY_ACCOUNT_DAILY_LIMIT   failed logins per account per day [100]
+  LATCHKEY_ADDRESS_FAILURE_LIMIT failed logins per client address per window [30]
+  LATCHKEY_ADDRESS_FAILURE_WINDOW  that window [5m]
+  LATCHKEY_ADDRESS_ATTEMPT_LIMIT password attempts per client address per minute [300]
+LATCHKEY_JWT_SECRET and LATCHKEY_DATABASE_URL may also be read from the file \
+named by LATCHKEY_<NAME>_FILE, or from $CREDENTIALS_DIRECTORY/LATCHKEY_<NAME> \
+(systemd's LoadCredential=).
+
+Exit status: 0 on success, 1 on failure (with one line on stderr), 2 for a \
+mistake on the command line.";
+
+const SERVE_LONG_ABOUT: &str = "\
+Run the server: apply pending migrations, load or generate the signing \
+key ring, listen, serve.
+
+Under systemd (see deploy/ and the README): with latchkey.socket the \
+listening socket comes from systemd (LISTEN_FDS) and --bind is ignored; \
+READY=1 is sent once migrations ran and the socket listens, STOPPING=1 on \
+shutdown, and WATCHDOG=1 every WatchdogSec/2 when a watchdog is set.
+
+On SIGTERM or SIGINT latchkey stops accepting connections, lets in-flight \
+requests finish (up to 10 seconds) and exits 0.";

@@ -12,7 +12,7 @@ use ipnet::IpNet;
 
 /// Every key latchkey understands, as written in TOML (env: upper-cased
 /// with the `LATCHKEY_` prefix).
-const KEYS: &[&str] = &[
+pub const KEYS: &[&str] = &[
     "bind",
     "data_dir",
     "database_url",

@@ -11,8 +11,11 @@
 //!   [`auth::hasher::Hasher`].
 //! - The database is reached only through [`db::run`], which runs the
 //!   whole unit of work off the async workers; queries live in `db/`.
-//! - [`state::AppState`] holds the pool, hasher, signer and settings; there
-//!   is no global state.
+//! - [`state::AppState`] holds the pool, hasher, signer, settings and
+//!   [`metrics::Metrics`]; there is no global state.
+//! - [`serve::run`] is `latchkey serve` from start to exit: systemd's socket
+//!   or our own, `READY=1`, the watchdog, and a graceful stop on SIGTERM
+//!   ([`systemd`] holds the protocol pieces).
 
 pub mod auth;
 pub mod cli;
@@ -20,8 +23,11 @@ pub mod commands;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod metrics;
 pub mod middleware;
 pub mod routes;
+pub mod serve;
 pub mod startup;
 pub mod state;
+pub mod systemd;
 pub mod telemetry;

@@ -3,8 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use latchkey::cli::{Cli, Command};
 use latchkey::config::Settings;
-use latchkey::startup::Application;
-use latchkey::{commands, telemetry};
+use latchkey::{commands, serve, telemetry};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -28,11 +27,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None | Some(Command::Serve { .. }) => {
             telemetry::init(&settings.log, settings.log_format);
-            actix_web::rt::System::new().block_on(async move {
-                let app = Application::build(settings)?;
-                app.run_until_stopped().await?;
-                Ok(())
-            })
+            actix_web::rt::System::new().block_on(serve::run(settings))
         }
         Some(Command::Migrate) => {
             telemetry::init("warn", settings.log_format);

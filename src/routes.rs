@@ -6,6 +6,7 @@ mod form;
 mod health;
 mod html;
 mod login;
+mod metrics;
 mod next_path;
 mod setup;
 pub mod token;
@@ -87,6 +88,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/readyz")
             .route(web::get().to(health::readyz))
+            .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
+    )
+    .service(
+        web::resource("/metrics")
+            .route(web::get().to(metrics::metrics))
             .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
     );
 }

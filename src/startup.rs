@@ -6,7 +6,7 @@ use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
@@ -19,11 +19,13 @@ use crate::auth::jwt::TokenSigner;
 use crate::auth::keys::{KeyRing, StoredKey};
 use crate::config::{JwtAlg, Settings};
 use crate::db::login_failures::AccountPolicy;
+use crate::metrics::{self, Metrics};
 use crate::state::AppState;
 use crate::{db, middleware, routes};
 
-/// Seconds in-flight requests get to finish after SIGTERM.
-const SHUTDOWN_TIMEOUT_SECONDS: u64 = 10;
+/// Seconds in-flight requests get to finish after SIGTERM. Keep it below
+/// `TimeoutStopSec=` in deploy/latchkey.service, or systemd kills first.
+pub const SHUTDOWN_TIMEOUT_SECONDS: u64 = 10;
 
 pub struct Application {
     port: u16,
@@ -35,9 +37,19 @@ impl Application {
     /// Migrates, loads keys, binds the listener. Blocking: call it before
     /// serving, not from a request handler.
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_on(settings, None)
+    }
+
+    /// The same, serving on `inherited` (systemd's socket) when given
+    /// instead of binding `bind`.
+    pub fn build_on(settings: Settings, inherited: Option<TcpListener>) -> anyhow::Result<Self> {
         let state = build_state(settings)?;
-        let listener = TcpListener::bind(&state.settings.bind)
-            .with_context(|| format!("cannot listen on {}", state.settings.bind))?;
+        let socket_activated = inherited.is_some();
+        let listener = match inherited {
+            Some(listener) => listener,
+            None => TcpListener::bind(&state.settings.bind)
+                .with_context(|| format!("cannot listen on {}", state.settings.bind))?,
+        };
         let listener_address = listener.local_addr()?;
         let port = listener_address.port();
         let workers = state.settings.http_workers;
@@ -54,15 +66,19 @@ impl Application {
                 .wrap(from_fn(crate::auth::extract::renew_cookies))
                 .wrap(from_fn(middleware::security_headers))
                 .wrap(from_fn(middleware::access_log))
+                .wrap(from_fn(metrics::record))
         })
         .shutdown_timeout(SHUTDOWN_TIMEOUT_SECONDS)
+        // Signals are handled by `serve::run`, which tells systemd before
+        // stopping; tests stop their servers by dropping them.
+        .disable_signals()
         .listen(listener)?;
         let server = match workers {
             Some(n) => server.workers(n),
             None => server,
         }
         .run();
-        tracing::info!(port, "latchkey is listening");
+        tracing::info!(port, socket_activated, "latchkey is listening");
         if let Some(token) = &announced.setup_token {
             let base = match &announced.settings.public_url {
                 Some(url) => url.clone(),
@@ -89,6 +105,11 @@ impl Application {
     /// The one-time token of `/setup`, when the database had no user.
     pub fn setup_token(&self) -> Option<&str> {
         self.setup_token.as_deref()
+    }
+
+    /// Stops the server from elsewhere (see `serve::run`).
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
@@ -164,6 +185,7 @@ fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         account_policy,
         address_limits,
         setup_token,
+        metrics: Metrics::default(),
     })
 }
 

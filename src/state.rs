@@ -7,6 +7,7 @@ use crate::auth::jwt::TokenSigner;
 use crate::config::Settings;
 use crate::db::DbPool;
 use crate::db::login_failures::AccountPolicy;
+use crate::metrics::Metrics;
 
 pub struct AppState {
     pub pool: DbPool,
@@ -18,4 +19,5 @@ pub struct AppState {
     pub address_limits: Option<AddressLimits>,
     /// The one-time token of `/setup`, while the database holds no user.
     pub setup_token: Option<String>,
+    pub metrics: Metrics,
 }

@@ -139,6 +139,7 @@ async fn renew(
             session_id,
             user_id,
         } => {
+            state.metrics.observe_refresh_reuse();
             tracing::warn!(
                 event = "refresh_reuse_detected",
                 session_id,

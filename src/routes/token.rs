@@ -110,6 +110,7 @@ async fn refresh_grant(state: &AppState, form: &Form) -> Result<HttpResponse, Ap
             session_id,
             user_id,
         } => {
+            state.metrics.observe_refresh_reuse();
             tracing::warn!(
                 event = "refresh_reuse_detected",
                 session_id,
