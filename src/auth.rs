@@ -2,7 +2,9 @@
 //! password on the bounded hasher, upgrade old hashes.
 
 pub mod common_passwords;
+pub mod cookies;
 pub mod credentials;
+pub mod csrf;
 pub mod extract;
 pub mod hasher;
 pub mod jwt;

@@ -1,8 +1,13 @@
 //! The whole route table on one screen.
 
+mod account;
 mod admin;
 mod form;
 mod health;
+mod html;
+mod login;
+mod next_path;
+mod setup;
 pub mod token;
 mod users;
 mod well_known;
@@ -15,6 +20,36 @@ pub use users::rfc3339;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
+        web::resource("/")
+            .route(web::get().to(account::page))
+            .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
+    )
+    .service(
+        web::resource("/login")
+            .route(web::get().to(login::page))
+            .route(web::post().to(login::submit))
+            .default_service(web::to(method_not_allowed(&[
+                Method::GET,
+                Method::HEAD,
+                Method::POST,
+            ]))),
+    )
+    .service(
+        web::resource("/logout")
+            .route(web::post().to(login::logout))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/setup")
+            .route(web::get().to(setup::page))
+            .route(web::post().to(setup::submit))
+            .default_service(web::to(method_not_allowed(&[
+                Method::GET,
+                Method::HEAD,
+                Method::POST,
+            ]))),
+    )
+    .service(
         web::resource("/token")
             .route(web::post().to(token::token))
             .default_service(web::to(method_not_allowed(&[Method::POST]))),

@@ -10,6 +10,8 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::auth::hasher::Hasher;
 use crate::auth::jwt::TokenSigner;
@@ -24,6 +26,7 @@ const SHUTDOWN_TIMEOUT_SECONDS: u64 = 10;
 pub struct Application {
     port: u16,
     server: Server,
+    setup_token: Option<String>,
 }
 
 impl Application {
@@ -33,9 +36,11 @@ impl Application {
         let state = build_state(settings)?;
         let listener = TcpListener::bind(&state.settings.bind)
             .with_context(|| format!("cannot listen on {}", state.settings.bind))?;
-        let port = listener.local_addr()?.port();
+        let listener_address = listener.local_addr()?;
+        let port = listener_address.port();
         let workers = state.settings.http_workers;
         let state = web::Data::new(state);
+        let announced = state.clone();
         let static_dir = static_dir();
 
         let server = HttpServer::new(move || {
@@ -44,6 +49,7 @@ impl Application {
                 .configure(routes::configure)
                 .service(actix_files::Files::new("/static", &static_dir))
                 .default_service(web::to(routes::not_found))
+                .wrap(from_fn(crate::auth::extract::renew_cookies))
                 .wrap(from_fn(middleware::security_headers))
                 .wrap(from_fn(middleware::access_log))
         })
@@ -55,11 +61,32 @@ impl Application {
         }
         .run();
         tracing::info!(port, "latchkey is listening");
-        Ok(Self { port, server })
+        if let Some(token) = &announced.setup_token {
+            let base = match &announced.settings.public_url {
+                Some(url) => url.clone(),
+                None => format!("http://{}", listener_address),
+            };
+            // The one secret latchkey ever logs on purpose: the operator
+            // needs it, and it dies with the first user.
+            tracing::warn!(
+                "no users yet: create the first administrator at {base}/setup?token={token}"
+            );
+        }
+        let setup_token = announced.setup_token.clone();
+        Ok(Self {
+            port,
+            server,
+            setup_token,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The one-time token of `/setup`, when the database had no user.
+    pub fn setup_token(&self) -> Option<&str> {
+        self.setup_token.as_deref()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
@@ -104,11 +131,19 @@ fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     )?);
     tokens.watch();
     let hasher = Hasher::start(settings.hash_workers, settings.hash_queue, settings.argon2)?;
+    let mut conn = pool.get().context("cannot open the database")?;
+    let setup_token = (db::users::count(&mut conn)? == 0).then(|| {
+        let mut bytes = [0u8; 24];
+        rand::fill(&mut bytes);
+        URL_SAFE_NO_PAD.encode(bytes)
+    });
+    drop(conn);
     Ok(AppState {
         pool,
         hasher,
         tokens,
         settings,
+        setup_token,
     })
 }
 

@@ -11,4 +11,6 @@ pub struct AppState {
     pub hasher: Hasher,
     pub tokens: std::sync::Arc<TokenSigner>,
     pub settings: Settings,
+    /// The one-time token of `/setup`, while the database holds no user.
+    pub setup_token: Option<String>,
 }

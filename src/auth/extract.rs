@@ -1,20 +1,31 @@
-//! The signed-in caller, as an extractor: a valid bearer token whose user
-//! still exists and is enabled, and whose session is not revoked.
+//! The signed-in caller, as an extractor. A bearer header wins; otherwise
+//! the session cookie. A browser whose access cookie has expired but whose
+//! refresh cookie is valid is renewed on the spot: the request is served
+//! and [`renew_cookies`] sets the fresh cookies on the response.
 
 use std::future::Future;
 use std::pin::Pin;
 
+use actix_web::body::MessageBody;
+use actix_web::cookie::Cookie;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 
-use super::jwt::Claims;
-use crate::db::{self, sessions, users, users::User};
+use super::cookies::CookieJar;
+use super::jwt::{Claims, TokenError};
+use super::refresh::RefreshToken;
+use crate::db::sessions::{self, Rotation};
+use crate::db::{self, users, users::User};
 use crate::error::ApiError;
 use crate::state::AppState;
 
 pub struct Caller {
     pub user: User,
     pub claims: Claims,
+    /// When the caller's session ends (tokens without a session: `None`).
+    pub session_ends: Option<i64>,
 }
 
 impl Caller {
@@ -28,24 +39,170 @@ impl Caller {
     }
 }
 
+/// Where the credentials of a request came from.
+enum Presented {
+    Bearer(String),
+    Cookies {
+        access: Option<String>,
+        refresh: Option<String>,
+    },
+    Nothing,
+}
+
+/// Fresh session cookies to set on the response of a renewed request.
+#[derive(Clone)]
+struct RenewedCookies(Vec<Cookie<'static>>);
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer_token(req);
+        let req = req.clone();
         Box::pin(async move {
             let state =
                 state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
-            let token = token.ok_or(ApiError::MissingToken)?;
-            let claims = state
-                .tokens
-                .verify(&token)
-                .map_err(|e| ApiError::InvalidToken(e.to_string()))?;
-            caller_for(&state, claims).await
+            let jar = CookieJar::new(&state.settings);
+            match presented(&req, jar) {
+                Presented::Bearer(token) => {
+                    let claims = state.tokens.verify(&token).map_err(invalid)?;
+                    caller_for(&state, claims).await
+                }
+                Presented::Cookies { access, refresh } => {
+                    from_cookies(&state, &req, jar, access, refresh).await
+                }
+                Presented::Nothing => Err(ApiError::MissingToken),
+            }
         })
     }
+}
+
+fn invalid(e: TokenError) -> ApiError {
+    ApiError::InvalidToken(e.to_string())
+}
+
+fn presented(req: &HttpRequest, jar: CookieJar) -> Presented {
+    if let Some(token) = bearer_token(req) {
+        return Presented::Bearer(token);
+    }
+    let access = jar.read(req, jar.session_name()).filter(|v| !v.is_empty());
+    let refresh = jar.read(req, jar.refresh_name()).filter(|v| !v.is_empty());
+    if access.is_none() && refresh.is_none() {
+        Presented::Nothing
+    } else {
+        Presented::Cookies { access, refresh }
+    }
+}
+
+async fn from_cookies(
+    state: &AppState,
+    req: &HttpRequest,
+    jar: CookieJar,
+    access: Option<String>,
+    refresh: Option<String>,
+) -> Result<Caller, ApiError> {
+    let verified = access.as_deref().map(|token| state.tokens.verify(token));
+    match (verified, refresh) {
+        (Some(Ok(claims)), _) => caller_for(state, claims).await,
+        // Expired (or otherwise unusable) access cookie: try the refresh cookie.
+        (_, Some(refresh)) => renew(state, req, jar, &refresh).await,
+        (Some(Err(e)), None) => Err(invalid(e)),
+        (None, None) => Err(ApiError::MissingToken),
+    }
+}
+
+/// Rotates the refresh cookie and signs a new access token. Two tabs that
+/// renew at once present the same refresh token; the grace window hands
+/// both the same successor, so neither is signed out.
+async fn renew(
+    state: &AppState,
+    req: &HttpRequest,
+    jar: CookieJar,
+    refresh: &str,
+) -> Result<Caller, ApiError> {
+    let presented = RefreshToken::parse(refresh)
+        .ok_or_else(|| ApiError::InvalidToken("bad refresh cookie".into()))?;
+    let policy = crate::routes::token::refresh_policy(state);
+    let rotation = db::run(&state.pool, move |conn| {
+        sessions::rotate(conn, &presented, policy)
+    })
+    .await?;
+    let (session, user, successor) = match rotation {
+        Rotation::Rotated {
+            session,
+            user,
+            token,
+        } => (session, user, token),
+        Rotation::Refused => return Err(ApiError::InvalidToken("the session has ended".into())),
+        Rotation::Reused {
+            session_id,
+            user_id,
+        } => {
+            tracing::warn!(
+                event = "refresh_reuse_detected",
+                session_id,
+                user_id,
+                via = "cookie",
+                "a rotated refresh cookie was presented again; the whole session is revoked"
+            );
+            return Err(ApiError::InvalidToken("the session has ended".into()));
+        }
+    };
+    let held = user.scope_list();
+    let scopes: Vec<String> = session
+        .scopes
+        .split_whitespace()
+        .filter(|s| held.iter().any(|h| h == s))
+        .map(str::to_owned)
+        .collect();
+    let access = state
+        .tokens
+        .issue(&user.email, &scopes, Some(session.id))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let claims = state.tokens.verify(&access.token).map_err(invalid)?;
+    let remaining = (session.expires_at - db::now_unix()).max(0);
+    let cookies = jar.session(access.token, successor.expose().to_owned(), remaining);
+    req.extensions_mut()
+        .insert(RenewedCookies(cookies.to_vec()));
+    tracing::info!(
+        event = "session_renewed",
+        session_id = session.id,
+        user_id = user.id,
+        "browser session renewed"
+    );
+    Ok(Caller {
+        user,
+        claims,
+        session_ends: Some(session.expires_at),
+    })
+}
+
+/// Middleware: puts the cookies of a renewed session on the response.
+pub async fn renew_cookies(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut response = next.call(req).await?;
+    let renewed = response
+        .request()
+        .extensions()
+        .get::<RenewedCookies>()
+        .cloned();
+    if let Some(RenewedCookies(cookies)) = renewed {
+        let already_set: Vec<String> = response
+            .response()
+            .cookies()
+            .map(|c| c.name().to_owned())
+            .collect();
+        for cookie in cookies
+            .iter()
+            .filter(|c| !already_set.iter().any(|n| n == c.name()))
+        {
+            response.response_mut().add_cookie(cookie)?;
+        }
+    }
+    Ok(response)
 }
 
 /// Checks, in one database round, that the token's user and session are
@@ -53,20 +210,24 @@ impl FromRequest for Caller {
 pub async fn caller_for(state: &AppState, claims: Claims) -> Result<Caller, ApiError> {
     let email = claims.sub.clone();
     let session = claims.session_id();
-    let (user, session_live) = db::run(&state.pool, move |conn| {
+    let (user, session_ends) = db::run(&state.pool, move |conn| {
         let user = users::find_by_email(conn, &email)?;
-        let live = match session {
-            Some(id) => sessions::is_live(conn, id)?,
-            None => true,
+        let ends = match session {
+            Some(id) => sessions::live_until(conn, id)?.map(Some),
+            None => Some(None),
         };
-        Ok((user, live))
+        Ok((user, ends))
     })
     .await?;
-    match user {
-        Some(_) if !session_live => Err(ApiError::InvalidToken("the session was revoked".into())),
-        Some(user) if !user.disabled => Ok(Caller { user, claims }),
-        Some(_) => Err(ApiError::InvalidToken("the user is disabled".into())),
-        None => Err(ApiError::InvalidToken("the user no longer exists".into())),
+    match (user, session_ends) {
+        (Some(_), None) => Err(ApiError::InvalidToken("the session has ended".into())),
+        (Some(user), Some(session_ends)) if !user.disabled => Ok(Caller {
+            user,
+            claims,
+            session_ends,
+        }),
+        (Some(_), Some(_)) => Err(ApiError::InvalidToken("the user is disabled".into())),
+        (None, _) => Err(ApiError::InvalidToken("the user no longer exists".into())),
     }
 }
 

@@ -237,14 +237,18 @@ pub fn revoke_all_for_user(conn: &mut AnyConnection, user_id: i64) -> QueryResul
     .execute(conn)
 }
 
-/// Whether access tokens of session `id` may still be honoured.
-pub fn is_live(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
-    let revoked = sessions::table
+/// When session `id` ends, if it is still live (not revoked, not expired):
+/// access tokens of a dead session are not honoured.
+pub fn live_until(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<i64>> {
+    let found = sessions::table
         .filter(sessions::id.eq(id))
-        .select(sessions::revoked_at)
-        .first::<Option<i64>>(conn)
+        .select((sessions::expires_at, sessions::revoked_at))
+        .first::<(i64, Option<i64>)>(conn)
         .optional()?;
-    Ok(matches!(revoked, Some(None)))
+    Ok(match found {
+        Some((expires_at, None)) if expires_at > now_unix() => Some(expires_at),
+        _ => None,
+    })
 }
 
 fn now_millis() -> i64 {

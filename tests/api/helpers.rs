@@ -18,6 +18,8 @@ pub const POSTGRES_ENV: &str = "TEST_POSTGRES_URL";
 
 pub struct TestApp {
     pub address: String,
+    /// The `/setup` token the server announced, if it started with no user.
+    pub setup_token: Option<String>,
     pub settings: Settings,
     pub client: reqwest::Client,
     /// Keeps the data dir alive as long as the app.
@@ -46,12 +48,17 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        let app = Self::spawn_empty(adjust).await;
+        app.add_user(EMAIL, PASSWORD, &["read"]);
+        app
+    }
+
+    /// A server whose database holds no user yet (first run).
+    pub async fn spawn_empty(adjust: impl FnOnce(&mut Settings)) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut settings = test_settings(&dir);
         adjust(&mut settings);
-        let app = Self::start(settings, std::sync::Arc::new(dir), None);
-        app.add_user(EMAIL, PASSWORD, &["read"]);
-        app
+        Self::start(settings, std::sync::Arc::new(dir), None)
     }
 
     /// The same, on a fresh PostgreSQL database; `None` (with a loud note)
@@ -79,6 +86,7 @@ impl TestApp {
     ) -> Self {
         let app = Application::build(settings.clone()).expect("application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let setup_token = app.setup_token().map(str::to_owned);
         tokio::spawn(app.run_until_stopped());
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -86,6 +94,7 @@ impl TestApp {
             .expect("client");
         Self {
             address,
+            setup_token,
             settings,
             client,
             dir,

@@ -3,6 +3,7 @@
 
 mod admin;
 mod bad_input;
+mod browser_flow;
 mod cli;
 mod helpers;
 mod keys;

@@ -1,0 +1,85 @@
+//! The browser session's cookies: the access JWT, the refresh token and the
+//! CSRF token. HttpOnly, SameSite=Lax, Path=/, no Domain; `__Host-` names
+//! and `Secure` when the public URL is https.
+
+use actix_web::HttpRequest;
+use actix_web::cookie::{Cookie, SameSite, time};
+
+use crate::config::Settings;
+
+#[derive(Debug, Clone, Copy)]
+pub struct CookieJar {
+    secure: bool,
+}
+
+impl CookieJar {
+    pub fn new(settings: &Settings) -> Self {
+        let secure = settings
+            .public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"));
+        Self { secure }
+    }
+
+    pub fn session_name(self) -> &'static str {
+        if self.secure {
+            "__Host-latchkey_session"
+        } else {
+            "latchkey_session"
+        }
+    }
+
+    pub fn refresh_name(self) -> &'static str {
+        if self.secure {
+            "__Host-latchkey_refresh"
+        } else {
+            "latchkey_refresh"
+        }
+    }
+
+    pub fn csrf_name(self) -> &'static str {
+        if self.secure {
+            "__Host-latchkey_csrf"
+        } else {
+            "latchkey_csrf"
+        }
+    }
+
+    /// The value of cookie `name` on `req`, if any.
+    pub fn read(self, req: &HttpRequest, name: &str) -> Option<String> {
+        req.cookie(name).map(|c| c.value().to_owned())
+    }
+
+    /// A cookie with every attribute latchkey requires; `max_age` in seconds.
+    pub fn build(self, name: &'static str, value: String, max_age: i64) -> Cookie<'static> {
+        Cookie::build(name, value)
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .path("/")
+            .secure(self.secure)
+            .max_age(time::Duration::seconds(max_age))
+            .finish()
+    }
+
+    /// The two cookies of a signed-in browser; both live as long as the
+    /// session may, the access token inside expires sooner and is renewed.
+    pub fn session(
+        self,
+        access: String,
+        refresh: String,
+        session_seconds: i64,
+    ) -> [Cookie<'static>; 2] {
+        [
+            self.build(self.session_name(), access, session_seconds),
+            self.build(self.refresh_name(), refresh, session_seconds),
+        ]
+    }
+
+    /// Cookies that delete the session cookies.
+    pub fn cleared(self) -> [Cookie<'static>; 2] {
+        [
+            self.build(self.session_name(), String::new(), 0),
+            self.build(self.refresh_name(), String::new(), 0),
+        ]
+    }
+}

@@ -1,0 +1,50 @@
+//! `GET /`: the account page of a signed-in person.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::html::{self, AccountPage};
+use super::login::error_page;
+use super::users::rfc3339;
+use crate::auth::cookies::CookieJar;
+use crate::auth::csrf;
+use crate::auth::extract::Caller;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub async fn page(
+    req: HttpRequest,
+    caller: Result<Caller, ApiError>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let jar = CookieJar::new(&state.settings);
+    let caller = match caller {
+        Ok(caller) => caller,
+        Err(ApiError::MissingToken | ApiError::InvalidToken(_)) => {
+            let mut response = html::see_other("/login?next=/");
+            // Stale cookies would only be presented again.
+            if jar.read(&req, jar.session_name()).is_some()
+                || jar.read(&req, jar.refresh_name()).is_some()
+            {
+                for cookie in jar.cleared() {
+                    response.cookie(cookie);
+                }
+            }
+            return response.finish();
+        }
+        Err(e) => return error_page(e),
+    };
+    let (csrf_token, new_cookie) = csrf::token_for(jar, &req);
+    let mut builder = html::builder(StatusCode::OK);
+    if let Some(cookie) = new_cookie {
+        builder.cookie(cookie);
+    }
+    let session_ends = caller.session_ends.unwrap_or(caller.claims.exp);
+    let page = AccountPage {
+        email: &caller.user.email,
+        scopes: caller.claims.scopes().map(str::to_owned).collect(),
+        session_ends: rfc3339(session_ends),
+        csrf_token: &csrf_token,
+    };
+    html::render(builder, &page)
+}

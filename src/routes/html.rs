@@ -1,0 +1,102 @@
+//! The server-rendered pages (askama templates in `templates/`) and how
+//! they become responses.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpResponse, HttpResponseBuilder};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage<'a> {
+    pub notice: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub email: &'a str,
+    pub csrf_token: &'a str,
+    pub next: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage<'a> {
+    pub email: &'a str,
+    pub scopes: Vec<String>,
+    pub session_ends: String,
+    pub csrf_token: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+pub struct SetupPage<'a> {
+    pub error: Option<&'a str>,
+    pub email: &'a str,
+    pub token: &'a str,
+    pub csrf_token: &'a str,
+    pub min_length: usize,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage<'a> {
+    pub title: &'a str,
+    pub message: &'a str,
+}
+
+/// A response builder for an HTML page with `status`.
+pub fn builder(status: StatusCode) -> HttpResponseBuilder {
+    let mut builder = HttpResponse::build(status);
+    builder.content_type("text/html; charset=utf-8");
+    builder
+}
+
+/// Renders `page` into `builder`; a template failure is logged and becomes
+/// a bare 500 without internals.
+pub fn render(mut builder: HttpResponseBuilder, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(body) => builder.body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            HttpResponse::InternalServerError()
+                .content_type("text/plain; charset=utf-8")
+                .body("Internal server error")
+        }
+    }
+}
+
+/// A page with one message, e.g. for 403, 404, 429 and 503.
+pub fn message(status: StatusCode, title: &str, message: &str) -> HttpResponse {
+    render(builder(status), &MessagePage { title, message })
+}
+
+/// 503 with `Retry-After`, as a page that says when to try again.
+pub fn busy(retry_after: u32) -> HttpResponse {
+    let mut response = builder(StatusCode::SERVICE_UNAVAILABLE);
+    response.insert_header((header::RETRY_AFTER, retry_after));
+    let text = format!(
+        "latchkey is busy right now. Please try again in {}.",
+        seconds(retry_after)
+    );
+    render(
+        response,
+        &MessagePage {
+            title: "Please try again",
+            message: &text,
+        },
+    )
+}
+
+/// `303 See Other` to `location`.
+pub fn see_other(location: &str) -> HttpResponseBuilder {
+    let mut builder = HttpResponse::SeeOther();
+    builder.insert_header((header::LOCATION, location.to_owned()));
+    builder
+}
+
+/// "1 second", "5 seconds".
+pub fn seconds(n: u32) -> String {
+    if n == 1 {
+        "1 second".to_owned()
+    } else {
+        format!("{n} seconds")
+    }
+}

@@ -1,0 +1,205 @@
+//! The browser's way in and out: `GET /login`, `POST /login`, `POST /logout`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::form::Form;
+use super::html::{self, LoginPage};
+use super::next_path::safe_next;
+use super::token::open_session;
+use crate::auth::cookies::CookieJar;
+use crate::auth::refresh::RefreshToken;
+use crate::auth::{authenticate, csrf};
+use crate::db::{self, sessions, users::User};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const WRONG_CREDENTIALS: &str = "Incorrect email or password.";
+const FORGED_FORM: &str =
+    "This form has expired or did not come from this site. Reload the sign-in page and try again.";
+
+/// `GET /login?next=/path`
+pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let query = Form::parse(req.query_string().as_bytes()).unwrap_or_default();
+    let next = safe_next(query.get("next"));
+    let notice = query
+        .get("signed_out")
+        .is_some()
+        .then_some("You have been signed out.");
+    login_form(&req, &state, StatusCode::OK, notice, None, "", &next)
+}
+
+fn login_form(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    notice: Option<&str>,
+    error: Option<&str>,
+    email: &str,
+    next: &str,
+) -> HttpResponse {
+    let jar = CookieJar::new(&state.settings);
+    let (csrf_token, new_cookie) = csrf::token_for(jar, req);
+    let mut builder = html::builder(status);
+    if let Some(cookie) = new_cookie {
+        builder.cookie(cookie);
+    }
+    let page = LoginPage {
+        notice,
+        error,
+        email,
+        csrf_token: &csrf_token,
+        next,
+    };
+    html::render(builder, &page)
+}
+
+/// `POST /login`: the same authentication as `POST /token`.
+pub async fn submit(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let form = match Form::read(&req, payload).await {
+        Ok(form) => form,
+        Err(ApiError::PayloadTooLarge) => {
+            return html::message(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Too much data",
+                "The form was too large.",
+            );
+        }
+        Err(_) => {
+            return html::message(
+                StatusCode::BAD_REQUEST,
+                "Bad request",
+                "The form could not be read.",
+            );
+        }
+    };
+    let jar = CookieJar::new(&state.settings);
+    if !csrf::is_valid(jar, &req, form.get("csrf_token")) {
+        tracing::info!(
+            event = "csrf_rejected",
+            path = "/login",
+            "login form without a valid CSRF token"
+        );
+        return html::message(StatusCode::FORBIDDEN, "Form expired", FORGED_FORM);
+    }
+    let next = safe_next(form.get("next"));
+    let email = form.get("username").unwrap_or("");
+    let password = form.get("password").unwrap_or("");
+    match authenticate(&state, email, password).await {
+        Ok(user) => match sign_in(&state, jar, &user, &next).await {
+            Ok(response) => {
+                tracing::info!(
+                    event = "login_succeeded",
+                    via = "form",
+                    user_id = user.id,
+                    "signed in"
+                );
+                response
+            }
+            Err(e) => error_page(e),
+        },
+        Err(ApiError::InvalidCredentials) => {
+            tracing::info!(event = "login_failed", via = "form", "sign-in refused");
+            login_form(
+                &req,
+                &state,
+                StatusCode::UNAUTHORIZED,
+                None,
+                Some(WRONG_CREDENTIALS),
+                email,
+                &next,
+            )
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+/// Opens a session and answers with its cookies and a redirect to `next`.
+pub async fn sign_in(
+    state: &AppState,
+    jar: CookieJar,
+    user: &User,
+    next: &str,
+) -> Result<HttpResponse, ApiError> {
+    let scopes = user.scope_list();
+    let (session_id, refresh) = open_session(state, user, &scopes).await?;
+    let access = state
+        .tokens
+        .issue(&user.email, &scopes, Some(session_id))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let session_seconds = state.settings.refresh_ttl.as_secs() as i64;
+    let mut response = html::see_other(next);
+    for cookie in jar.session(access.token, refresh.expose().to_owned(), session_seconds) {
+        response.cookie(cookie);
+    }
+    Ok(response.finish())
+}
+
+/// `POST /logout`: ends the session server-side (so its cookie is refused
+/// by every instance), clears the cookies, back to the sign-in page.
+pub async fn logout(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let form = Form::read(&req, payload).await.unwrap_or_default();
+    let jar = CookieJar::new(&state.settings);
+    if !csrf::is_valid(jar, &req, form.get("csrf_token")) {
+        tracing::info!(
+            event = "csrf_rejected",
+            path = "/logout",
+            "sign-out form without a valid CSRF token"
+        );
+        return html::message(StatusCode::FORBIDDEN, "Form expired", FORGED_FORM);
+    }
+    let refresh = jar
+        .read(&req, jar.refresh_name())
+        .and_then(|t| RefreshToken::parse(&t));
+    let access_session = jar
+        .read(&req, jar.session_name())
+        .and_then(|t| state.tokens.verify(&t).ok())
+        .and_then(|claims| claims.session_id());
+    let ended = db::run(&state.pool, move |conn| {
+        let by_refresh = match &refresh {
+            Some(token) => sessions::revoke_by_token(conn, token)?,
+            None => None,
+        };
+        if let Some(id) = access_session {
+            sessions::revoke(conn, id)?;
+        }
+        Ok(by_refresh.or(access_session))
+    })
+    .await;
+    match ended {
+        Ok(session_id) => tracing::info!(event = "logout", session_id, "signed out"),
+        Err(e) => return error_page(e.into()),
+    }
+    let mut response = html::see_other("/login?signed_out=1");
+    for cookie in jar.cleared() {
+        response.cookie(cookie);
+    }
+    response.finish()
+}
+
+/// The page for an error that is not the person's fault.
+pub fn error_page(error: ApiError) -> HttpResponse {
+    match error {
+        ApiError::HashingSaturated => html::busy(1),
+        ApiError::Database(e) => {
+            tracing::error!(error = %e, "database unavailable");
+            html::busy(1)
+        }
+        other => {
+            tracing::error!(error = %other, "request failed");
+            html::message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Please try again later.",
+            )
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Where to send a person after signing in: a local path only, so the
+//! login page cannot be turned into an open redirect.
+
+/// `raw` if it is a plain local path, else `/`.
+pub fn safe_next(raw: Option<&str>) -> String {
+    match raw {
+        Some(path) if is_local_path(path) => path.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+/// A path that every browser resolves on this origin: starts with one
+/// `/`, no `\` (browsers treat it as `/`), no control characters (browsers
+/// strip tab, CR and LF, so `/\t/evil` becomes `//evil`), and the same holds
+/// after percent-decoding, in case a proxy or the app decodes it again.
+fn is_local_path(path: &str) -> bool {
+    let mut current = path.to_owned();
+    for _ in 0..3 {
+        if !is_plain_local(&current) {
+            return false;
+        }
+        match percent_decode(&current) {
+            Some(decoded) if decoded == current => return true,
+            Some(decoded) => current = decoded,
+            None => return false,
+        }
+    }
+    false
+}
+
+fn is_plain_local(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/') | Some(b'\\'))
+        && !path.contains('\\')
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        if b == b'%' {
+            let high = (bytes.next()? as char).to_digit(16)?;
+            let low = (bytes.next()? as char).to_digit(16)?;
+            out.push((high * 16 + low) as u8);
+        } else {
+            out.push(b);
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn local_paths_are_kept() {
+        for path in ["/", "/account", "/a/b?c=d&e=f", "/docs#top", "/caf%C3%A9"] {
+            assert_eq!(safe_next(Some(path)), path);
+        }
+    }
+
+    #[test]
+    fn anything_that_could_leave_the_site_becomes_root() {
+        for path in [
+            "",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "/%2F/evil.example",
+            "/%5Cevil.example",
+            "%2F%2Fevil.example",
+            "/\t/evil.example",
+            "/\r\n/evil.example",
+            "/%09/evil.example",
+            "/%0d%0a/evil.example",
+            "/%252F%252Fevil.example",
+            "/%zz",
+        ] {
+            assert_eq!(safe_next(Some(path)), "/", "{path:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

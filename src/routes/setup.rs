@@ -1,0 +1,161 @@
+//! First run: with no users, a one-time link from the log opens a form
+//! that creates the first administrator. Gone (404) once any user exists.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use super::form::Form;
+use super::html::{self, SetupPage};
+use super::login::{error_page, sign_in};
+use crate::auth::cookies::CookieJar;
+use crate::auth::credentials::{Email, Password};
+use crate::auth::csrf;
+use crate::db::{self, users};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// `GET /setup?token=...`
+pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let query = Form::parse(req.query_string().as_bytes()).unwrap_or_default();
+    let token = query.get("token").unwrap_or("");
+    match setup_open(&state, token).await {
+        Ok(true) => setup_form(&req, &state, StatusCode::OK, None, "", token),
+        Ok(false) => not_found(),
+        Err(e) => error_page(e),
+    }
+}
+
+/// `POST /setup`: creates the first administrator and signs them in.
+pub async fn submit(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let Ok(form) = Form::read(&req, payload).await else {
+        return html::message(
+            StatusCode::BAD_REQUEST,
+            "Bad request",
+            "The form could not be read.",
+        );
+    };
+    let token = form.get("token").unwrap_or("");
+    match setup_open(&state, token).await {
+        Ok(true) => {}
+        Ok(false) => return not_found(),
+        Err(e) => return error_page(e),
+    }
+    let jar = CookieJar::new(&state.settings);
+    if !csrf::is_valid(jar, &req, form.get("csrf_token")) {
+        return html::message(
+            StatusCode::FORBIDDEN,
+            "Form expired",
+            "This form has expired or did not come from this site. Reload the page and try again.",
+        );
+    }
+    let email_input = form.get("username").unwrap_or("");
+    let refuse = |message: &str| {
+        setup_form(
+            &req,
+            &state,
+            StatusCode::BAD_REQUEST,
+            Some(message),
+            email_input,
+            token,
+        )
+    };
+    let Ok(email) = Email::parse(email_input) else {
+        return refuse("Enter a valid email address.");
+    };
+    let password = form.get("password").unwrap_or("");
+    if Some(password) != form.get("password_confirm") {
+        return refuse("The two passwords differ.");
+    }
+    let password = match Password::new_checked(password, state.settings.password_min_length) {
+        Ok(password) => password,
+        Err(e) => return refuse(&capitalised(&e.to_string())),
+    };
+    let hash = match state.hasher.hash(password).await {
+        Ok(hash) => hash,
+        Err(crate::auth::hasher::HasherError::Saturated(_)) => return html::busy(1),
+        Err(e) => return error_page(ApiError::Internal(e.to_string())),
+    };
+    let admin = vec!["admin".to_owned()];
+    let created = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            // Re-checked under the write lock: two setup forms submitted at
+            // once create one administrator.
+            if users::count(conn)? > 0 {
+                return Ok(None);
+            }
+            users::insert(conn, email.as_str(), &hash, &admin).map(Some)
+        })
+    })
+    .await;
+    match created {
+        Ok(Some(user)) => {
+            tracing::info!(
+                event = "user_created",
+                via = "setup",
+                user_id = user.id,
+                "first administrator created"
+            );
+            sign_in(&state, jar, &user, "/")
+                .await
+                .unwrap_or_else(error_page)
+        }
+        Ok(None) => not_found(),
+        Err(db::DbError::Query(DieselError::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            _,
+        ))) => not_found(),
+        Err(e) => error_page(e.into()),
+    }
+}
+
+/// Whether setup is still possible and `token` is its one-time token.
+async fn setup_open(state: &AppState, token: &str) -> Result<bool, ApiError> {
+    let Some(expected) = state.setup_token.as_deref() else {
+        return Ok(false);
+    };
+    if !csrf::constant_time_eq(expected.as_bytes(), token.as_bytes()) {
+        return Ok(false);
+    }
+    Ok(db::run(&state.pool, users::count).await? == 0)
+}
+
+fn setup_form(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    error: Option<&str>,
+    email: &str,
+    token: &str,
+) -> HttpResponse {
+    let jar = CookieJar::new(&state.settings);
+    let (csrf_token, new_cookie) = csrf::token_for(jar, req);
+    let mut builder = html::builder(status);
+    if let Some(cookie) = new_cookie {
+        builder.cookie(cookie);
+    }
+    let page = SetupPage {
+        error,
+        email,
+        token,
+        csrf_token: &csrf_token,
+        min_length: state.settings.password_min_length,
+    };
+    html::render(builder, &page)
+}
+
+fn not_found() -> HttpResponse {
+    html::message(StatusCode::NOT_FOUND, "Not found", "There is nothing here.")
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
