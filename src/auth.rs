@@ -1,6 +1,8 @@
 //! Authentication, shared by every way in: look the user up, verify the
 //! password on the bounded hasher, upgrade old hashes.
 
+pub mod address_limit;
+pub mod client_address;
 pub mod common_passwords;
 pub mod cookies;
 pub mod credentials;
@@ -15,27 +17,77 @@ pub mod refresh;
 use credentials::{Email, LOGIN_PASSWORD_MAX_BYTES, Password};
 use password::Verification;
 
+use std::net::IpAddr;
+
+use sha2::{Digest, Sha256};
+
+use crate::db::login_failures::{self, Admission};
 use crate::db::{self, users, users::User};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Checks an email and password. Unknown emails are verified against a
-/// dummy hash and disabled users are refused after verification, so every
-/// failure costs one verification and gives the same error.
-pub async fn authenticate(state: &AppState, email: &str, password: &str) -> Result<User, ApiError> {
+/// Checks an email and password from `client`. Throttled attempts run no
+/// hash. Unknown emails are verified against a dummy hash and disabled
+/// users are refused after verification, so every admitted failure costs
+/// one verification and gives the same error.
+pub async fn authenticate(
+    state: &AppState,
+    client: IpAddr,
+    email: &str,
+    password: &str,
+) -> Result<User, ApiError> {
+    if let Some(limits) = &state.address_limits
+        && let Err(wait) = limits.admit(client)
+    {
+        tracing::info!(event = "login_throttled", scope = "address", client = %client, "too many attempts from this address");
+        return Err(ApiError::Throttled {
+            retry_after: wait.as_secs().max(1),
+        });
+    }
+    let result = check_account(state, email, password).await;
+    if matches!(result, Err(ApiError::InvalidCredentials))
+        && let Some(limits) = &state.address_limits
+    {
+        limits.record_failure(client);
+    }
+    result
+}
+
+/// The per-account part: admission, lookup, verification, reset.
+async fn check_account(
+    state: &AppState,
+    email_input: &str,
+    password: &str,
+) -> Result<User, ApiError> {
+    let email = Email::parse(email_input).ok();
+    let key = account_key(email.as_ref().map_or(email_input.trim(), Email::as_str));
+    let policy = state.account_policy.clone();
+    let now_ms = db::now_millis();
+    let admit_key = key.clone();
+    let (admission, user) = db::run(&state.pool, move |conn| {
+        let admission = login_failures::admit(conn, &admit_key, &policy, now_ms)?;
+        let user = match (&admission, &email) {
+            (Admission::Admitted, Some(email)) => users::find_by_email(conn, email.as_str())?,
+            _ => None,
+        };
+        Ok((admission, user))
+    })
+    .await?;
+    if let Admission::Wait(ms) = admission {
+        tracing::info!(
+            event = "login_throttled",
+            scope = "account",
+            "too many failed logins for this account"
+        );
+        return Err(ApiError::Throttled {
+            retry_after: (ms as u64).div_ceil(1000).max(1),
+        });
+    }
+    // Over-long input is refused unhashed, but still counted above.
     if password.len() > LOGIN_PASSWORD_MAX_BYTES {
         return Err(ApiError::InvalidCredentials);
     }
     let password = Password::for_login(password);
-    let user = match Email::parse(email) {
-        Ok(email) => {
-            db::run(&state.pool, move |conn| {
-                users::find_by_email(conn, email.as_str())
-            })
-            .await?
-        }
-        Err(_) => None,
-    };
     let stored = user.as_ref().map_or_else(
         || state.hasher.dummy_hash().to_owned(),
         |u| u.password_hash.clone(),
@@ -43,8 +95,20 @@ pub async fn authenticate(state: &AppState, email: &str, password: &str) -> Resu
     let verification = state.hasher.verify(password, stored).await?;
     match (user, verification) {
         (Some(user), Verification::Match { upgraded }) if !user.disabled => {
-            if let Some(new_hash) = upgraded {
-                store_upgrade(state, &user, new_hash).await;
+            let (id, old_hash) = (user.id, user.password_hash.clone());
+            let saved = db::run(&state.pool, move |conn| {
+                login_failures::reset(conn, &key)?;
+                if let Some(new_hash) = &upgraded {
+                    users::upgrade_password_hash(conn, id, &old_hash, new_hash)?;
+                }
+                Ok(upgraded.is_some())
+            })
+            .await?;
+            if saved {
+                tracing::info!(
+                    user_id = id,
+                    "upgraded the password hash to the current argon2id parameters"
+                );
             }
             Ok(user)
         }
@@ -52,21 +116,11 @@ pub async fn authenticate(state: &AppState, email: &str, password: &str) -> Resu
     }
 }
 
-/// Saves an upgraded hash. A failure only delays the upgrade to the next
-/// login, so it is logged, not returned.
-async fn store_upgrade(state: &AppState, user: &User, new_hash: String) {
-    let (id, old_hash) = (user.id, user.password_hash.clone());
-    let saved = db::run(&state.pool, move |conn| {
-        users::upgrade_password_hash(conn, id, &old_hash, &new_hash)
-    })
-    .await;
-    match saved {
-        Ok(()) => tracing::info!(
-            user_id = id,
-            "upgraded the password hash to the current argon2id parameters"
-        ),
-        Err(e) => {
-            tracing::warn!(user_id = id, error = %e, "could not store an upgraded password hash")
-        }
-    }
+/// The throttling key of an account: a SHA-256 of the normalised email,
+/// so what people type into the email field is never stored.
+fn account_key(email: &str) -> String {
+    Sha256::digest(email.to_lowercase().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

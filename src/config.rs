@@ -34,6 +34,12 @@ const KEYS: &[&str] = &[
     "rate_limit",
     "log",
     "log_format",
+    "account_free_failures",
+    "account_delays",
+    "account_daily_limit",
+    "address_failure_limit",
+    "address_failure_window",
+    "address_attempt_limit",
 ];
 
 /// Keys that may also come from `LATCHKEY_X_FILE` or `$CREDENTIALS_DIRECTORY`.
@@ -106,6 +112,17 @@ pub struct Settings {
     pub rate_limit: bool,
     pub log: String,
     pub log_format: LogFormat,
+    /// Failed logins per account before the first wait.
+    pub account_free_failures: u32,
+    /// Waits after the free failures; the last one repeats.
+    pub account_delays: Vec<Duration>,
+    /// Failed logins per account per day.
+    pub account_daily_limit: u32,
+    /// Failed logins per client address per `address_failure_window`.
+    pub address_failure_limit: u32,
+    pub address_failure_window: Duration,
+    /// Password attempts per client address per minute.
+    pub address_attempt_limit: u32,
     /// HTTP worker threads; `None` = one per core. Not a config key: tests
     /// lower it to keep thread counts small.
     pub http_workers: Option<usize>,
@@ -358,6 +375,40 @@ impl Settings {
             }
         };
 
+        let account_free_failures = to_u32(
+            "account_free_failures",
+            number("account_free_failures", 5, 1)?,
+        )?;
+        let account_delays = match get("account_delays") {
+            None => [1, 3, 5, 10].map(Duration::from_secs).to_vec(),
+            Some(list) => list
+                .split(',')
+                .map(|d| humantime::parse_duration(d.trim()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| {
+                    fail(
+                        "account_delays",
+                        format!("expected durations like \"1s,3s,5s,10s\": {e}"),
+                    )
+                })?,
+        };
+        if account_delays.is_empty() {
+            return Err(fail("account_delays", "needs at least one duration".into()));
+        }
+        let account_daily_limit = to_u32(
+            "account_daily_limit",
+            number("account_daily_limit", 100, 1)?,
+        )?;
+        let address_failure_limit = to_u32(
+            "address_failure_limit",
+            number("address_failure_limit", 30, 1)?,
+        )?;
+        let address_failure_window = duration("address_failure_window", "5m")?;
+        let address_attempt_limit = to_u32(
+            "address_attempt_limit",
+            number("address_attempt_limit", 300, 1)?,
+        )?;
+
         Ok(Self {
             bind,
             data_dir,
@@ -378,6 +429,12 @@ impl Settings {
             rate_limit,
             log,
             log_format,
+            account_free_failures,
+            account_delays,
+            account_daily_limit,
+            address_failure_limit,
+            address_failure_window,
+            address_attempt_limit,
             http_workers: None,
         })
     }

@@ -1,6 +1,7 @@
 //! The database: one connection type for SQLite and PostgreSQL, the pool, and
 //! [`run`], the one way handlers reach it (always off the async workers).
 
+pub mod login_failures;
 pub mod schema;
 pub mod sessions;
 pub mod users;
@@ -216,6 +217,15 @@ pub fn now_unix() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Current time as Unix milliseconds, for what must be ordered within a
+/// second (refresh rotation, throttling).
+pub fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
 }
 

@@ -36,6 +36,9 @@ pub enum ApiError {
     InvalidToken(String),
     #[error("password hashing saturated")]
     HashingSaturated,
+    /// Too many failed logins for this account or from this address.
+    #[error("throttled for {retry_after} s")]
+    Throttled { retry_after: u64 },
     #[error("database unavailable: {0}")]
     Database(#[from] DbError),
     #[error("internal error: {0}")]
@@ -66,6 +69,7 @@ impl ResponseError for ApiError {
             Self::InsufficientScope(_) => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::HashingSaturated | Self::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -111,6 +115,13 @@ impl ResponseError for ApiError {
                     HeaderValue::from_static("Bearer error=\"invalid_token\""),
                 ));
                 oauth_body("invalid_token", "Could not validate credentials")
+            }
+            Self::Throttled { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, *retry_after));
+                oauth_body(
+                    "too_many_requests",
+                    &format!("Too many failed attempts; try again in {retry_after} seconds"),
+                )
             }
             Self::HashingSaturated | Self::Database(_) => {
                 if let Self::Database(cause) = self {

@@ -13,10 +13,12 @@ use anyhow::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use crate::auth::address_limit::{AddressLimits, AddressPolicy};
 use crate::auth::hasher::Hasher;
 use crate::auth::jwt::TokenSigner;
 use crate::auth::keys::{KeyRing, StoredKey};
 use crate::config::{JwtAlg, Settings};
+use crate::db::login_failures::AccountPolicy;
 use crate::state::AppState;
 use crate::{db, middleware, routes};
 
@@ -138,11 +140,29 @@ fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         URL_SAFE_NO_PAD.encode(bytes)
     });
     drop(conn);
+    let account_policy = AccountPolicy {
+        free_failures: i64::from(settings.account_free_failures),
+        delays_ms: settings
+            .account_delays
+            .iter()
+            .map(|d| d.as_millis() as i64)
+            .collect(),
+        daily_limit: i64::from(settings.account_daily_limit),
+    };
+    let address_limits = settings.rate_limit.then(|| {
+        AddressLimits::new(AddressPolicy {
+            failure_limit: settings.address_failure_limit,
+            failure_window: settings.address_failure_window,
+            attempts_per_minute: settings.address_attempt_limit,
+        })
+    });
     Ok(AppState {
         pool,
         hasher,
         tokens,
         settings,
+        account_policy,
+        address_limits,
         setup_token,
     })
 }

@@ -1,16 +1,21 @@
 //! Everything a request handler may reach, built once per server. No global
 //! state: each test server gets its own.
 
+use crate::auth::address_limit::AddressLimits;
 use crate::auth::hasher::Hasher;
 use crate::auth::jwt::TokenSigner;
 use crate::config::Settings;
 use crate::db::DbPool;
+use crate::db::login_failures::AccountPolicy;
 
 pub struct AppState {
     pub pool: DbPool,
     pub hasher: Hasher,
     pub tokens: std::sync::Arc<TokenSigner>,
     pub settings: Settings,
+    pub account_policy: AccountPolicy,
+    /// `None` when `LATCHKEY_RATE_LIMIT=off`.
+    pub address_limits: Option<AddressLimits>,
     /// The one-time token of `/setup`, while the database holds no user.
     pub setup_token: Option<String>,
 }

@@ -36,4 +36,15 @@ diesel::table! {
 
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, refresh_tokens);
+
+diesel::table! {
+    login_failures (account_key) {
+        account_key -> Text,
+        failures -> BigInt,
+        day_start -> BigInt,
+        day_failures -> BigInt,
+        blocked_until_ms -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(users, sessions, refresh_tokens, login_failures);

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::{refresh_tokens, sessions, users};
 use super::users::User;
-use super::{AnyConnection, now_unix, random_id, write_transaction};
+use super::{AnyConnection, now_millis, now_unix, random_id, write_transaction};
 use crate::auth::refresh::RefreshToken;
 
 /// A live session: who, with which scopes, until when.
@@ -249,11 +249,4 @@ pub fn live_until(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<i64>>
         Some((expires_at, None)) if expires_at > now_unix() => Some(expires_at),
         _ => None,
     })
-}
-
-fn now_millis() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }

@@ -1,12 +1,13 @@
 //! The browser's way in and out: `GET /login`, `POST /login`, `POST /logout`.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::form::Form;
 use super::html::{self, LoginPage};
 use super::next_path::safe_next;
 use super::token::open_session;
+use crate::auth::client_address::client_address;
 use crate::auth::cookies::CookieJar;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::{authenticate, csrf};
@@ -89,21 +90,17 @@ pub async fn submit(
     let next = safe_next(form.get("next"));
     let email = form.get("username").unwrap_or("");
     let password = form.get("password").unwrap_or("");
-    match authenticate(&state, email, password).await {
+    let client = client_address(&req, &state.settings.trusted_proxies);
+    match authenticate(&state, client, email, password).await {
         Ok(user) => match sign_in(&state, jar, &user, &next).await {
             Ok(response) => {
-                tracing::info!(
-                    event = "login_succeeded",
-                    via = "form",
-                    user_id = user.id,
-                    "signed in"
-                );
+                tracing::info!(event = "login_succeeded", via = "form", client = %client, user_id = user.id, "signed in");
                 response
             }
             Err(e) => error_page(e),
         },
         Err(ApiError::InvalidCredentials) => {
-            tracing::info!(event = "login_failed", via = "form", "sign-in refused");
+            tracing::info!(event = "login_failed", via = "form", client = %client, "sign-in refused");
             login_form(
                 &req,
                 &state,
@@ -113,6 +110,25 @@ pub async fn submit(
                 email,
                 &next,
             )
+        }
+        Err(ApiError::Throttled { retry_after }) => {
+            let wait = format!(
+                "Too many failed attempts. Please try again in {}.",
+                html::seconds(u32::try_from(retry_after).unwrap_or(u32::MAX))
+            );
+            let mut response = login_form(
+                &req,
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                None,
+                Some(&wait),
+                email,
+                &next,
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
+            response
         }
         Err(e) => error_page(e),
     }

@@ -5,7 +5,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::form::Form;
+use std::net::IpAddr;
+
 use crate::auth::authenticate;
+use crate::auth::client_address::client_address;
 use crate::auth::refresh::RefreshToken;
 use crate::db::sessions::{self, RefreshPolicy, Rotation};
 use crate::db::{self, users::User};
@@ -33,27 +36,30 @@ pub async fn token(
         .filter(|g| !g.is_empty())
         .unwrap_or("password")
     {
-        "password" => password_grant(&state, &form).await,
+        "password" => {
+            let client = client_address(&req, &state.settings.trusted_proxies);
+            password_grant(&state, client, &form).await
+        }
         "refresh_token" => refresh_grant(&state, &form).await,
         _ => Err(ApiError::UnsupportedGrantType),
     }
 }
 
-async fn password_grant(state: &AppState, form: &Form) -> Result<HttpResponse, ApiError> {
+async fn password_grant(
+    state: &AppState,
+    client: IpAddr,
+    form: &Form,
+) -> Result<HttpResponse, ApiError> {
     let (Some(username), Some(password)) = (form.get("username"), form.get("password")) else {
         return Err(ApiError::InvalidRequest(
             "username and password are required".into(),
         ));
     };
-    let user = match authenticate(state, username, password).await {
+    let user = match authenticate(state, client, username, password).await {
         Ok(user) => user,
         Err(e) => {
             if matches!(e, ApiError::InvalidCredentials) {
-                tracing::info!(
-                    event = "login_failed",
-                    via = "token",
-                    "password grant refused"
-                );
+                tracing::info!(event = "login_failed", via = "token", client = %client, "password grant refused");
             }
             return Err(e);
         }
@@ -63,6 +69,7 @@ async fn password_grant(state: &AppState, form: &Form) -> Result<HttpResponse, A
     tracing::info!(
         event = "login_succeeded",
         via = "token",
+        client = %client,
         user_id = user.id,
         session_id = session,
         "password grant"
