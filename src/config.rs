@@ -20,6 +20,7 @@ pub const KEYS: &[&str] = &[
     "jwt_alg",
     "access_ttl",
     "refresh_ttl",
+    "refresh_idle_ttl",
     "issuer",
     "audience",
     "password_min_length",
@@ -100,6 +101,8 @@ pub struct Settings {
     pub jwt_alg: JwtAlg,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
+    /// A refresh token unused this long expires (capped by `refresh_ttl`).
+    pub refresh_idle_ttl: Duration,
     pub issuer: String,
     pub audience: Option<String>,
     pub password_min_length: usize,
@@ -280,6 +283,7 @@ impl Settings {
         };
         let access_ttl = duration("access_ttl", "30m")?;
         let refresh_ttl = duration("refresh_ttl", "14d")?;
+        let refresh_idle_ttl = duration("refresh_idle_ttl", "7d")?;
         // Zero turns the grace off: every second presentation is reuse.
         let refresh_grace = match get("refresh_grace") {
             Some("0") | Some("0s") => Duration::ZERO,
@@ -417,6 +421,7 @@ impl Settings {
             jwt_alg,
             access_ttl,
             refresh_ttl,
+            refresh_idle_ttl,
             issuer,
             audience,
             password_min_length,

@@ -57,7 +57,7 @@ pub async fn security_headers(
     if is_static {
         headers.insert(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=86400"),
+            HeaderValue::from_static("public, max-age=604800"),
         );
     } else if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

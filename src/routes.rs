@@ -8,6 +8,7 @@ mod html;
 mod login;
 mod metrics;
 mod next_path;
+mod openapi;
 mod setup;
 pub mod token;
 mod users;
@@ -78,6 +79,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/users/me")
             .route(web::get().to(users::me))
+            .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
+    )
+    .service(
+        web::resource("/openapi.json")
+            .route(web::get().to(openapi::document))
             .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
     )
     .service(

@@ -34,9 +34,19 @@ struct StoredToken {
 pub struct RefreshPolicy {
     /// Absolute lifetime of a session, in seconds.
     pub ttl_seconds: i64,
+    /// How long a refresh token lives unused, in seconds (never beyond
+    /// the session).
+    pub idle_seconds: i64,
     /// How long after a rotation the rotated token still yields the same
     /// successor, in milliseconds.
     pub grace_millis: i64,
+}
+
+impl RefreshPolicy {
+    /// When a token issued now expires: idle lifetime, capped by the session.
+    fn token_expiry(&self, session_expires_at: i64) -> i64 {
+        (now_unix() + self.idle_seconds).min(session_expires_at)
+    }
 }
 
 /// What presenting a refresh token led to.
@@ -80,7 +90,12 @@ pub fn create(
                 sessions::expires_at.eq(session.expires_at),
             ))
             .execute(conn)?;
-        insert_token(conn, &token, session.id, session.expires_at)
+        insert_token(
+            conn,
+            &token,
+            session.id,
+            policy.token_expiry(session.expires_at),
+        )
     })?;
     Ok((session, token))
 }
@@ -145,7 +160,12 @@ pub fn rotate(
             ))
             .execute(conn)?;
             if claimed == 1 {
-                insert_token(conn, &successor, session.id, session.expires_at)?;
+                insert_token(
+                    conn,
+                    &successor,
+                    session.id,
+                    policy.token_expiry(session.expires_at),
+                )?;
                 return Ok(Rotation::Rotated {
                     session,
                     user,

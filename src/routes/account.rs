@@ -44,7 +44,17 @@ pub async fn page(
         email: &caller.user.email,
         scopes: caller.claims.scopes().map(str::to_owned).collect(),
         session_ends: rfc3339(session_ends),
+        session_ends_text: readable_time(session_ends),
         csrf_token: &csrf_token,
     };
     html::render(builder, &page)
+}
+
+/// `2026-12-09 22:38 UTC`: the RFC 3339 form without seconds, for people.
+fn readable_time(unix: i64) -> String {
+    let full = rfc3339(unix);
+    match (full.get(..10), full.get(11..16)) {
+        (Some(date), Some(time)) => format!("{date} {time} UTC"),
+        _ => full,
+    }
 }

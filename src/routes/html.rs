@@ -22,6 +22,7 @@ pub struct AccountPage<'a> {
     pub email: &'a str,
     pub scopes: Vec<String>,
     pub session_ends: String,
+    pub session_ends_text: String,
     pub csrf_token: &'a str,
 }
 

@@ -139,6 +139,7 @@ pub async fn open_session(
 pub fn refresh_policy(state: &AppState) -> RefreshPolicy {
     RefreshPolicy {
         ttl_seconds: state.settings.refresh_ttl.as_secs() as i64,
+        idle_seconds: state.settings.refresh_idle_ttl.as_secs() as i64,
         grace_millis: state.settings.refresh_grace.as_millis() as i64,
     }
 }

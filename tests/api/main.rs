@@ -12,6 +12,7 @@ mod keys;
 mod logs;
 mod metrics;
 mod oauth2_client;
+mod openapi;
 mod postgres;
 mod process;
 mod refresh;

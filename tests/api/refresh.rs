@@ -274,3 +274,29 @@ async fn revoking_unknown_or_malformed_tokens_is_still_200() {
         .expect("request");
     assert_eq!(response.status(), 400);
 }
+
+#[tokio::test]
+async fn a_refresh_token_left_unused_past_the_idle_lifetime_expires() {
+    let app =
+        TestApp::spawn_with(|s| s.refresh_idle_ttl = std::time::Duration::from_secs(3600)).await;
+    let grant = password_grant(&app).await;
+
+    #[derive(diesel::QueryableByName)]
+    struct Expiry {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        expires_at: i64,
+    }
+    let row: Expiry = diesel::sql_query("SELECT expires_at FROM refresh_tokens")
+        .get_result(&mut app.connection())
+        .expect("query");
+    let idle_end = latchkey::db::now_unix() + 3600;
+    assert!(
+        (idle_end - 5..=idle_end).contains(&row.expires_at),
+        "idle lifetime, not the 14-day session"
+    );
+
+    diesel::sql_query("UPDATE refresh_tokens SET expires_at = 0")
+        .execute(&mut app.connection())
+        .expect("age the token");
+    assert_invalid_grant(refresh(&app, &grant.refresh).await).await;
+}
