@@ -46,7 +46,15 @@ pub fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
             let password = read_new_password(settings, password_stdin)?;
             let hash = password::hash(settings.argon2, &password)?;
             match users::insert(&mut conn, email.as_str(), &hash, &scopes) {
-                Ok(_) => println!("created user {email}"),
+                Ok(user) => {
+                    tracing::info!(
+                        event = "user_created",
+                        via = "cli",
+                        user_id = user.id,
+                        "user created"
+                    );
+                    println!("created user {email}");
+                }
                 Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
                     bail!("a user with email {email} already exists")
                 }
@@ -66,6 +74,7 @@ pub fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
             } else {
                 scopes.join(" ")
             };
+            tracing::info!(event = "user_scopes_changed", scopes = %list, "user scopes changed");
             println!("{email} now holds: {list}");
         }
         UserCommand::Passwd {

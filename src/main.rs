@@ -5,6 +5,11 @@ use latchkey::cli::{Cli, Command};
 use latchkey::config::Settings;
 use latchkey::{commands, serve, telemetry};
 
+/// Commands print their results on stdout; stderr gets warnings, and the
+/// audit events of user and key changes (journald keeps them when the
+/// command runs under systemd-run).
+const CLI_LOG: &str = "warn,latchkey::commands=info";
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -30,15 +35,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             actix_web::rt::System::new().block_on(serve::run(settings))
         }
         Some(Command::Migrate) => {
-            telemetry::init("warn", settings.log_format);
+            telemetry::init(CLI_LOG, settings.log_format);
             commands::migrate(&settings)
         }
         Some(Command::User(command)) => {
-            telemetry::init("warn", settings.log_format);
+            telemetry::init(CLI_LOG, settings.log_format);
             commands::user(&settings, command)
         }
         Some(Command::Keys(command)) => {
-            telemetry::init("warn", settings.log_format);
+            telemetry::init(CLI_LOG, settings.log_format);
             commands::keys(&settings, command)
         }
     }
