@@ -16,7 +16,8 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use super::cookies::CookieJar;
 use super::jwt::{Claims, TokenError};
 use super::refresh::RefreshToken;
-use crate::db::sessions::{self, Rotation};
+use super::session;
+use crate::db::sessions;
 use crate::db::{self, users, users::User};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -123,40 +124,15 @@ async fn renew(
 ) -> Result<Caller, ApiError> {
     let presented = RefreshToken::parse(refresh)
         .ok_or_else(|| ApiError::InvalidToken("bad refresh cookie".into()))?;
-    let policy = crate::routes::token::refresh_policy(state);
-    let rotation = db::run(&state.pool, move |conn| {
-        sessions::rotate(conn, &presented, policy)
-    })
-    .await?;
-    let (session, user, successor) = match rotation {
-        Rotation::Rotated {
-            session,
-            user,
-            token,
-        } => (session, user, token),
-        Rotation::Refused => return Err(ApiError::InvalidToken("the session has ended".into())),
-        Rotation::Reused {
-            session_id,
-            user_id,
-        } => {
-            state.metrics.observe_refresh_reuse();
-            tracing::warn!(
-                event = "refresh_reuse_detected",
-                session_id,
-                user_id,
-                via = "cookie",
-                "a rotated refresh cookie was presented again; the whole session is revoked"
-            );
-            return Err(ApiError::InvalidToken("the session has ended".into()));
-        }
+    let Some(session::Rotated {
+        session,
+        user,
+        successor,
+        scopes,
+    }) = session::rotate(state, presented, "cookie").await?
+    else {
+        return Err(ApiError::InvalidToken("the session has ended".into()));
     };
-    let held = user.scope_list();
-    let scopes: Vec<String> = session
-        .scopes
-        .split_whitespace()
-        .filter(|s| held.iter().any(|h| h == s))
-        .map(str::to_owned)
-        .collect();
     let access = state
         .tokens
         .issue(&user.email, &scopes, Some(session.id))

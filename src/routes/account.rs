@@ -7,7 +7,6 @@ use super::html::{self, AccountPage};
 use super::login::error_page;
 use super::users::rfc3339;
 use crate::auth::cookies::CookieJar;
-use crate::auth::csrf;
 use crate::auth::extract::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -34,11 +33,7 @@ pub async fn page(
         }
         Err(e) => return error_page(e),
     };
-    let (csrf_token, new_cookie) = csrf::token_for(jar, &req);
-    let mut builder = html::builder(StatusCode::OK);
-    if let Some(cookie) = new_cookie {
-        builder.cookie(cookie);
-    }
+    let (builder, csrf_token) = html::with_csrf(&req, jar, StatusCode::OK);
     let session_ends = caller.session_ends.unwrap_or(caller.claims.exp);
     let page = AccountPage {
         email: &caller.user.email,

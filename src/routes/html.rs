@@ -3,8 +3,11 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpResponse, HttpResponseBuilder};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use askama::Template;
+
+use crate::auth::cookies::CookieJar;
+use crate::auth::csrf;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -48,6 +51,21 @@ pub fn builder(status: StatusCode) -> HttpResponseBuilder {
     let mut builder = HttpResponse::build(status);
     builder.content_type("text/html; charset=utf-8");
     builder
+}
+
+/// A builder for a page with a form: it sets the CSRF cookie when the
+/// browser has none yet, and returns the token the form must repeat.
+pub fn with_csrf(
+    req: &HttpRequest,
+    jar: CookieJar,
+    status: StatusCode,
+) -> (HttpResponseBuilder, String) {
+    let (token, new_cookie) = csrf::token_for(jar, req);
+    let mut builder = builder(status);
+    if let Some(cookie) = new_cookie {
+        builder.cookie(cookie);
+    }
+    (builder, token)
 }
 
 /// Renders `page` into `builder`; a template failure is logged and becomes

@@ -6,10 +6,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::form::Form;
 use super::html::{self, LoginPage};
 use super::next_path::safe_next;
-use super::token::open_session;
 use crate::auth::client_address::client_address;
 use crate::auth::cookies::CookieJar;
 use crate::auth::refresh::RefreshToken;
+use crate::auth::session;
 use crate::auth::{authenticate, csrf};
 use crate::db::{self, sessions, users::User};
 use crate::error::ApiError;
@@ -40,11 +40,7 @@ fn login_form(
     next: &str,
 ) -> HttpResponse {
     let jar = CookieJar::new(&state.settings);
-    let (csrf_token, new_cookie) = csrf::token_for(jar, req);
-    let mut builder = html::builder(status);
-    if let Some(cookie) = new_cookie {
-        builder.cookie(cookie);
-    }
+    let (builder, csrf_token) = html::with_csrf(req, jar, status);
     let page = LoginPage {
         notice,
         error,
@@ -142,7 +138,7 @@ pub async fn sign_in(
     next: &str,
 ) -> Result<HttpResponse, ApiError> {
     let scopes = user.scope_list();
-    let (session_id, refresh) = open_session(state, user, &scopes).await?;
+    let (session_id, refresh) = session::open(state, user, &scopes).await?;
     let access = state
         .tokens
         .issue(&user.email, &scopes, Some(session_id))

@@ -133,11 +133,7 @@ fn setup_form(
     token: &str,
 ) -> HttpResponse {
     let jar = CookieJar::new(&state.settings);
-    let (csrf_token, new_cookie) = csrf::token_for(jar, req);
-    let mut builder = html::builder(status);
-    if let Some(cookie) = new_cookie {
-        builder.cookie(cookie);
-    }
+    let (builder, csrf_token) = html::with_csrf(req, jar, status);
     let page = SetupPage {
         error,
         email,

@@ -10,7 +10,8 @@ use std::net::IpAddr;
 use crate::auth::authenticate;
 use crate::auth::client_address::client_address;
 use crate::auth::refresh::RefreshToken;
-use crate::db::sessions::{self, RefreshPolicy, Rotation};
+use crate::auth::session;
+use crate::db::sessions;
 use crate::db::{self, users::User};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -65,7 +66,7 @@ async fn password_grant(
         }
     };
     let scopes = narrow_scopes(&user.scope_list(), form.get("scope"))?;
-    let (session, refresh) = open_session(state, &user, &scopes).await?;
+    let (session, refresh) = session::open(state, &user, &scopes).await?;
     tracing::info!(
         event = "login_succeeded",
         via = "token",
@@ -82,66 +83,18 @@ async fn refresh_grant(state: &AppState, form: &Form) -> Result<HttpResponse, Ap
         .get("refresh_token")
         .ok_or_else(|| ApiError::InvalidRequest("refresh_token is required".into()))?;
     let presented = RefreshToken::parse(presented).ok_or(ApiError::InvalidGrant)?;
-    let policy = refresh_policy(state);
-    match db::run(&state.pool, move |conn| {
-        sessions::rotate(conn, &presented, policy)
-    })
-    .await?
-    {
-        Rotation::Rotated {
-            session,
-            user,
-            token,
-        } => {
-            // Never more than the session was granted, nor more than the
-            // user holds today.
-            let held = user.scope_list();
-            let allowed: Vec<String> = session
-                .scopes
-                .split_whitespace()
-                .filter(|s| held.iter().any(|h| h == s))
-                .map(str::to_owned)
-                .collect();
-            let scopes = narrow_scopes(&allowed, form.get("scope"))?;
-            token_response(state, &user, &scopes, session.id, token)
-        }
-        Rotation::Refused => Err(ApiError::InvalidGrant),
-        Rotation::Reused {
-            session_id,
-            user_id,
-        } => {
-            state.metrics.observe_refresh_reuse();
-            tracing::warn!(
-                event = "refresh_reuse_detected",
-                session_id,
-                user_id,
-                "a rotated refresh token was presented again; the whole session is revoked"
-            );
-            Err(ApiError::InvalidGrant)
-        }
-    }
-}
-
-/// Opens a session (refresh family) for a fresh login.
-pub async fn open_session(
-    state: &AppState,
-    user: &User,
-    scopes: &[String],
-) -> Result<(i64, RefreshToken), ApiError> {
-    let (user_id, scopes, policy) = (user.id, scopes.to_vec(), refresh_policy(state));
-    let (session, refresh) = db::run(&state.pool, move |conn| {
-        sessions::create(conn, user_id, &scopes, policy)
-    })
-    .await?;
-    Ok((session.id, refresh))
-}
-
-pub fn refresh_policy(state: &AppState) -> RefreshPolicy {
-    RefreshPolicy {
-        ttl_seconds: state.settings.refresh_ttl.as_secs() as i64,
-        idle_seconds: state.settings.refresh_idle_ttl.as_secs() as i64,
-        grace_millis: state.settings.refresh_grace.as_millis() as i64,
-    }
+    let rotated = session::rotate(state, presented, "token")
+        .await?
+        .ok_or(ApiError::InvalidGrant)?;
+    // Never more than the session was granted, nor than the user holds today.
+    let scopes = narrow_scopes(&rotated.scopes, form.get("scope"))?;
+    token_response(
+        state,
+        &rotated.user,
+        &scopes,
+        rotated.session.id,
+        rotated.successor,
+    )
 }
 
 fn token_response(

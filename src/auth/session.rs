@@ -1,0 +1,91 @@
+//! The lifecycle of a session (a refresh family), shared by the token
+//! endpoint and the browser cookies: open one at login, rotate its refresh
+//! token, and treat reuse as the security event it is.
+
+use super::refresh::RefreshToken;
+use crate::db::sessions::{self, RefreshPolicy, Rotation, Session};
+use crate::db::{self, users::User};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A successful rotation, with the scopes its new access token may carry.
+pub struct Rotated {
+    pub session: Session,
+    pub user: User,
+    pub successor: RefreshToken,
+    /// The session's scopes that the user still holds today.
+    pub scopes: Vec<String>,
+}
+
+pub fn refresh_policy(state: &AppState) -> RefreshPolicy {
+    RefreshPolicy {
+        ttl_seconds: state.settings.refresh_ttl.as_secs() as i64,
+        idle_seconds: state.settings.refresh_idle_ttl.as_secs() as i64,
+        grace_millis: state.settings.refresh_grace.as_millis() as i64,
+    }
+}
+
+/// Opens a session for a fresh login; returns its id and first refresh token.
+pub async fn open(
+    state: &AppState,
+    user: &User,
+    scopes: &[String],
+) -> Result<(i64, RefreshToken), ApiError> {
+    let (user_id, scopes, policy) = (user.id, scopes.to_vec(), refresh_policy(state));
+    let (session, refresh) = db::run(&state.pool, move |conn| {
+        sessions::create(conn, user_id, &scopes, policy)
+    })
+    .await?;
+    Ok((session.id, refresh))
+}
+
+/// Rotates `presented`. `None` when it is refused (unknown, expired,
+/// revoked) or reused, in which case its whole session is now revoked and
+/// the event is logged and counted; `via` says which door it came through.
+pub async fn rotate(
+    state: &AppState,
+    presented: RefreshToken,
+    via: &'static str,
+) -> Result<Option<Rotated>, ApiError> {
+    let policy = refresh_policy(state);
+    match db::run(&state.pool, move |conn| {
+        sessions::rotate(conn, &presented, policy)
+    })
+    .await?
+    {
+        Rotation::Rotated {
+            session,
+            user,
+            token,
+        } => {
+            let held = user.scope_list();
+            let scopes = session
+                .scopes
+                .split_whitespace()
+                .filter(|s| held.iter().any(|h| h == s))
+                .map(str::to_owned)
+                .collect();
+            Ok(Some(Rotated {
+                session,
+                user,
+                successor: token,
+                scopes,
+            }))
+        }
+        Rotation::Refused => Ok(None),
+        Rotation::Reused {
+            session_id,
+            user_id,
+        } => {
+            state.metrics.observe_refresh_reuse();
+            tracing::warn!(
+                event = "refresh_reuse_detected",
+                session_id,
+                user_id,
+                via,
+                "a rotated refresh token was presented again; the whole session is revoked"
+            );
+            Ok(None)
+        }
+    }
+}
