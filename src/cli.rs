@@ -129,6 +129,12 @@ pub enum UserCommand {
     },
     /// List users, one line each: email, status, scopes, creation time
     List,
+    /// Import users with their existing hashes (argon2 PHC, or bcrypt as passlib writes it)
+    /// from JSON lines or CSV with the columns email,hashed_password; all or nothing
+    Import {
+        /// The file to read (JSON lines or RFC 4180 CSV, told apart by content)
+        file: PathBuf,
+    },
 }
 
 impl Cli {

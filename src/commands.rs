@@ -14,6 +14,7 @@ use crate::auth::password;
 use crate::cli::{KeysCommand, UserCommand};
 use crate::config::{JwtAlg, Settings};
 use crate::db::{self, AnyConnection, sessions, users};
+use crate::import;
 use crate::startup::prepare_data_dir;
 
 /// `latchkey migrate`
@@ -91,6 +92,28 @@ pub fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::Disable { email } => set_disabled(&mut conn, &email, true)?,
         UserCommand::Enable { email } => set_disabled(&mut conn, &email, false)?,
+        UserCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let stored = import::parse(&text)
+                .map_err(anyhow::Error::from)
+                .and_then(|rows| import::store(&mut conn, &rows));
+            match stored {
+                Ok(count) => {
+                    tracing::info!(event = "users_imported", count, "users imported");
+                    println!("imported {count} user(s)");
+                }
+                Err(e) => {
+                    // Every problem on a line of its own, then the verdict.
+                    if let Some(problems) = e.downcast_ref::<import::ImportProblems>() {
+                        for problem in &problems.0 {
+                            eprintln!("{problem}");
+                        }
+                    }
+                    return Err(e);
+                }
+            }
+        }
         UserCommand::List => {
             for user in users::list(&mut conn)? {
                 let status = if user.disabled { "disabled" } else { "active" };

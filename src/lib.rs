@@ -23,6 +23,7 @@ pub mod commands;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod import;
 pub mod metrics;
 pub mod middleware;
 pub mod routes;

@@ -1,0 +1,286 @@
+//! Brute force: per-account progressive delays shared through the
+//! database, per-address limits, and no hashing for refused attempts.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::helpers::{EMAIL, PASSWORD, TestApp, form};
+
+const WRONG: &str = "definitely not the password";
+
+async fn assert_throttled(response: reqwest::Response) -> u64 {
+    assert_eq!(response.status(), 429);
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!(retry_after >= 1);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["error"], "too_many_requests");
+    assert!(body["detail"].is_string() && body["error_description"].is_string());
+    retry_after
+}
+
+#[tokio::test]
+async fn five_failures_are_free_then_the_account_waits() {
+    let app = TestApp::spawn().await;
+    for _ in 0..5 {
+        assert_eq!(app.login(EMAIL, WRONG).await.status(), 401);
+    }
+    assert_eq!(assert_throttled(app.login(EMAIL, WRONG).await).await, 1);
+    // The right password does not get through either, and is not hashed.
+    assert_throttled(app.login(EMAIL, PASSWORD).await).await;
+}
+
+#[tokio::test]
+async fn fifty_parallel_wrong_guesses_get_no_more_tries_than_the_policy_allows() {
+    let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
+    let guesses = (0..50).map(|_| app.login(EMAIL, WRONG));
+    let responses = futures_util::future::join_all(guesses).await;
+    let failed = responses.iter().filter(|r| r.status() == 401).count();
+    let throttled = responses.iter().filter(|r| r.status() == 429).count();
+    assert_eq!((failed, throttled), (5, 45));
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        metrics.contains("latchkey_logins_total{result=\"failed\"} 5"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("latchkey_logins_total{result=\"throttled\"} 45"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn the_count_is_shared_by_the_form_and_the_token_endpoint_and_by_instances() {
+    let app = TestApp::spawn().await;
+    let other_instance = app.restart().await;
+    for _ in 0..3 {
+        assert_eq!(app.login(EMAIL, WRONG).await.status(), 401);
+    }
+    // Two more through the login form, on the other instance.
+    let page = other_instance
+        .client
+        .get(other_instance.url("/login"))
+        .send()
+        .await
+        .expect("request");
+    let csrf = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("latchkey_csrf="))
+        .and_then(|c| c.split(';').next())
+        .expect("csrf cookie")
+        .to_owned();
+    let submit = || {
+        other_instance
+            .client
+            .post(other_instance.url("/login"))
+            .header("Cookie", format!("latchkey_csrf={csrf}"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(form(&[
+                ("username", "ALICE@example.com"),
+                ("password", WRONG),
+                ("csrf_token", &csrf),
+            ]))
+            .send()
+    };
+    assert_eq!(submit().await.expect("request").status(), 401);
+    assert_eq!(submit().await.expect("request").status(), 401);
+
+    let page = submit().await.expect("request");
+    assert_eq!(page.status(), 429);
+    assert!(page.headers().contains_key("retry-after"));
+    assert!(
+        page.text()
+            .await
+            .expect("body")
+            .contains("try again in 1 second")
+    );
+    assert_throttled(app.login(EMAIL, WRONG).await).await;
+}
+
+#[tokio::test]
+async fn a_success_resets_the_count() {
+    let app = TestApp::spawn().await;
+    for _ in 0..4 {
+        assert_eq!(app.login(EMAIL, WRONG).await.status(), 401);
+    }
+    assert_eq!(app.login(EMAIL, PASSWORD).await.status(), 200);
+    for _ in 0..4 {
+        assert_eq!(
+            app.login(EMAIL, WRONG).await.status(),
+            401,
+            "a fresh start after a success"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_accounts_are_throttled_alike() {
+    let app = TestApp::spawn().await;
+    for _ in 0..5 {
+        assert_eq!(app.login("ghost@example.com", WRONG).await.status(), 401);
+    }
+    assert_throttled(app.login("Ghost@Example.com", WRONG).await).await;
+}
+
+#[tokio::test]
+async fn the_daily_cap_blocks_until_the_day_is_over() {
+    let app = TestApp::spawn_with(|s| {
+        s.account_delays = vec![Duration::from_millis(1)];
+        s.account_daily_limit = 8;
+    })
+    .await;
+    for _ in 0..8 {
+        assert_eq!(app.login(EMAIL, WRONG).await.status(), 401);
+        tokio::time::sleep(Duration::from_millis(5)).await; // past the 1 ms wait
+    }
+    let wait = assert_throttled(app.login(EMAIL, PASSWORD).await).await;
+    assert!(wait > 3600, "blocked for the rest of the day, got {wait} s");
+}
+
+#[tokio::test]
+async fn per_address_failures_are_limited_and_x_forwarded_for_is_ignored_from_strangers() {
+    let app = TestApp::spawn_with(|s| s.address_failure_limit = 3).await;
+    for i in 0..3 {
+        let response = app
+            .client
+            .post(app.url("/token"))
+            .header("X-Forwarded-For", format!("203.0.113.{i}"))
+            .form(&[
+                ("username", format!("user{i}@example.com")),
+                ("password", WRONG.to_owned()),
+            ])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 401);
+    }
+    let spoofed = app
+        .client
+        .post(app.url("/token"))
+        .header("X-Forwarded-For", "198.51.100.99")
+        .form(&[("username", "fresh@example.com"), ("password", WRONG)])
+        .send()
+        .await
+        .expect("request");
+    assert_throttled(spoofed).await;
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_is_counted_apart() {
+    let app = TestApp::spawn_with(|s| {
+        s.address_failure_limit = 2;
+        s.trusted_proxies = vec!["127.0.0.1/32".parse().expect("cidr")];
+    })
+    .await;
+    let attempt = |client: &'static str, n: usize| {
+        app.client
+            .post(app.url("/token"))
+            .header("X-Forwarded-For", format!("192.0.2.250, {client}"))
+            .form(&[
+                ("username", format!("{client}-{n}@example.com")),
+                ("password", WRONG.to_owned()),
+            ])
+            .send()
+    };
+    for n in 0..2 {
+        assert_eq!(
+            attempt("203.0.113.7", n).await.expect("request").status(),
+            401
+        );
+    }
+    assert_throttled(attempt("203.0.113.7", 2).await.expect("request")).await;
+    assert_eq!(
+        attempt("203.0.113.8", 0).await.expect("request").status(),
+        401,
+        "another client"
+    );
+}
+
+#[tokio::test]
+async fn rate_limit_off_turns_off_per_address_limits_only() {
+    let app = TestApp::spawn_with(|s| {
+        s.address_failure_limit = 1;
+        s.rate_limit = false;
+    })
+    .await;
+    for i in 0..3 {
+        let status = app
+            .login(&format!("user{i}@example.com"), WRONG)
+            .await
+            .status();
+        assert_eq!(status, 401, "no per-address limit");
+    }
+    for _ in 0..5 {
+        app.login(EMAIL, WRONG).await;
+    }
+    assert_throttled(app.login(EMAIL, WRONG).await).await;
+}
+
+#[tokio::test]
+async fn huge_passwords_are_refused_without_hashing_and_count_as_failures() {
+    // Hashing so slow that a hashed attempt could not answer within a second.
+    let app = TestApp::spawn_with(|s| s.argon2.t = 400).await;
+    let huge = "x".repeat(10_000);
+    for _ in 0..5 {
+        let started = Instant::now();
+        let response = app.login(EMAIL, &huge).await;
+        assert_eq!(response.status(), 401);
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "refused unhashed"
+        );
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(body["error"], "invalid_grant");
+    }
+    assert_throttled(app.login(EMAIL, &huge).await).await;
+}
+
+#[tokio::test]
+async fn unknown_emails_cost_as_much_time_as_wrong_passwords() {
+    let app = TestApp::spawn_with(|s| {
+        s.account_free_failures = 1000;
+        s.rate_limit = false;
+    })
+    .await;
+    // Pairs taken back to back share whatever else the machine is doing;
+    // the median of their ratios shrugs off the pairs that a burst of
+    // noise hit.
+    let app = &app;
+    let timed = |email: &'static str| async move {
+        let started = Instant::now();
+        assert_eq!(app.login(email, WRONG).await.status(), 401);
+        started.elapsed().as_secs_f64()
+    };
+    let mut ratios = Vec::new();
+    for i in 0..21 {
+        // Alternate which goes first, so order effects cancel out.
+        let (known, unknown) = if i % 2 == 0 {
+            (timed(EMAIL).await, timed("nobody@example.com").await)
+        } else {
+            let unknown = timed("nobody@example.com").await;
+            (timed(EMAIL).await, unknown)
+        };
+        ratios.push(unknown / known);
+    }
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios[ratios.len() / 2];
+    assert!(
+        (0.67..1.5).contains(&median),
+        "an unknown email takes {median:.2} times as long as a wrong password (all ratios: {ratios:.2?})"
+    );
+}
