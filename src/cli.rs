@@ -49,6 +49,31 @@ pub enum Command {
     /// Manage signing keys
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Copy or back up the database
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy a whole installation into an empty database (e.g. SQLite to PostgreSQL): users,
+    /// hashes, sessions, live refresh tokens, throttling counters; all or nothing. Signing keys
+    /// stay in the data dir
+    Copy {
+        /// The database to copy: sqlite://PATH or postgres://...
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The database to fill; migrated first, and it must hold no user
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
+    /// Write a consistent copy of the SQLite database to a new file (VACUUM INTO), safe while
+    /// servers run; for PostgreSQL use pg_dump
+    Backup {
+        /// The backup file to create (mode 0600); it must not exist
+        #[arg(long, value_name = "PATH")]
+        to: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

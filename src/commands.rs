@@ -1,5 +1,7 @@
 //! What the command-line subcommands do, apart from serving.
 
+pub mod database;
+
 use std::io::{IsTerminal, Read};
 
 use anyhow::{Context, bail};

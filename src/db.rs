@@ -1,6 +1,7 @@
 //! The database: one connection type for SQLite and PostgreSQL, the pool, and
 //! [`run`], the one way handlers reach it (always off the async workers).
 
+pub mod copy;
 pub mod login_failures;
 pub mod schema;
 pub mod sessions;

@@ -46,5 +46,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(CLI_LOG, settings.log_format);
             commands::keys(&settings, command)
         }
+        Some(Command::Db(command)) => {
+            telemetry::init("warn", settings.log_format);
+            commands::database::run(&settings, command)
+        }
     }
 }

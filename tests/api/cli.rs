@@ -29,7 +29,11 @@ pub fn latchkey_with_env(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)
         .spawn()
         .expect("run latchkey");
     if let Some(input) = stdin {
-        let written = child.stdin.take().expect("stdin").write_all(input.as_bytes());
+        let written = child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes());
         // A command that does not read its input may exit before we write.
         if let Err(e) = written {
             assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");

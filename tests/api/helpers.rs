@@ -16,6 +16,21 @@ pub const PASSWORD: &str = "correct horse battery staple";
 /// `postgres://postgres@127.0.0.1:5432/postgres`. `.ci/run` always sets it.
 pub const POSTGRES_ENV: &str = "TEST_POSTGRES_URL";
 
+/// The environment variable choosing the backend under every `TestApp`:
+/// `postgres` (a fresh database on `TEST_POSTGRES_URL` per test) or unset /
+/// `sqlite` (a fresh file in the test's data dir).
+pub const BACKEND_ENV: &str = "TEST_BACKEND";
+
+/// Whether this run puts every `TestApp` on PostgreSQL. A misspelt backend
+/// stops the run rather than quietly testing SQLite twice.
+pub fn postgres_backend() -> bool {
+    match std::env::var(BACKEND_ENV).as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Ok("") | Err(_) => false,
+        Ok(other) => panic!("{BACKEND_ENV}={other}: use postgres or sqlite"),
+    }
+}
+
 pub struct TestApp {
     pub address: String,
     /// The `/setup` token the server announced, if it started with no user.
@@ -24,7 +39,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Keeps the data dir alive as long as the app.
     pub dir: std::sync::Arc<tempfile::TempDir>,
-    pub database: Option<PgDatabase>,
+    /// The PostgreSQL database, shared with instances started by
+    /// [`TestApp::restart`]; dropped with the last of them.
+    pub database: Option<std::sync::Arc<PgDatabase>>,
 }
 
 /// Settings for a test server: port 0, a fresh data dir, small pools.
@@ -53,22 +70,38 @@ impl TestApp {
         app
     }
 
-    /// A server whose database holds no user yet (first run).
+    /// A server whose database holds no user yet (first run), on the
+    /// backend [`BACKEND_ENV`] names.
     pub async fn spawn_empty(adjust: impl FnOnce(&mut Settings)) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut settings = test_settings(&dir);
+        let database = postgres_backend().then(|| {
+            let database = PgDatabase::create()
+                .unwrap_or_else(|| panic!("{BACKEND_ENV}=postgres needs {POSTGRES_ENV}"));
+            settings.database_url = latchkey::config::Secret::new(database.url.clone());
+            std::sync::Arc::new(database)
+        });
         adjust(&mut settings);
-        Self::start(settings, std::sync::Arc::new(dir), None)
+        Self::start(settings, std::sync::Arc::new(dir), database)
     }
 
     /// The same, on a fresh PostgreSQL database; `None` (with a loud note)
     /// when no server is configured.
     pub async fn spawn_postgres() -> Option<Self> {
+        Self::spawn_postgres_with(|_| {}).await
+    }
+
+    pub async fn spawn_postgres_with(adjust: impl FnOnce(&mut Settings)) -> Option<Self> {
         let database = PgDatabase::create()?;
         let dir = tempfile::tempdir().expect("tempdir");
         let mut settings = test_settings(&dir);
         settings.database_url = latchkey::config::Secret::new(database.url.clone());
-        let app = Self::start(settings, std::sync::Arc::new(dir), Some(database));
+        adjust(&mut settings);
+        let app = Self::start(
+            settings,
+            std::sync::Arc::new(dir),
+            Some(std::sync::Arc::new(database)),
+        );
         app.add_user(EMAIL, PASSWORD, &["read"]);
         Some(app)
     }
@@ -76,13 +109,35 @@ impl TestApp {
     /// Starts another server on this one's data dir and settings (a
     /// restart, or a second instance).
     pub async fn restart(&self) -> Self {
-        Self::start(self.settings.clone(), self.dir.clone(), None)
+        Self::start(
+            self.settings.clone(),
+            self.dir.clone(),
+            self.database.clone(),
+        )
+    }
+
+    /// Starts another server on this one's data dir, with its settings
+    /// changed by `adjust` (e.g. moved to another database).
+    pub async fn restart_with(&self, adjust: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = self.settings.clone();
+        adjust(&mut settings);
+        Self::start(settings, self.dir.clone(), self.database.clone())
+    }
+
+    /// Starts a server on `settings` (its own data dir) over this one's
+    /// database: another instance of the same service, on another host.
+    pub async fn another_instance(&self, adjust: impl FnOnce(&mut Settings)) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut settings = test_settings(&dir);
+        settings.database_url = self.settings.database_url.clone();
+        adjust(&mut settings);
+        Self::start(settings, std::sync::Arc::new(dir), self.database.clone())
     }
 
     fn start(
         settings: Settings,
         dir: std::sync::Arc<tempfile::TempDir>,
-        database: Option<PgDatabase>,
+        database: Option<std::sync::Arc<PgDatabase>>,
     ) -> Self {
         let app = Application::build(settings.clone()).expect("application builds");
         let address = format!("http://127.0.0.1:{}", app.port());

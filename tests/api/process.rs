@@ -1,6 +1,8 @@
 //! The built `latchkey` binary run as a server process, the way systemd or
 //! an operator runs it: for tests of signals, the notify protocol, socket
 //! activation and log output, which an in-process server cannot show.
+//! They run on SQLite in a `--data-dir` in both CI runs: `TEST_BACKEND`
+//! moves only the in-process `TestApp` servers, which cover the backend.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};

@@ -1,0 +1,22 @@
+//! `latchkey db ...`: moving and backing up an installation's database.
+
+use crate::cli::DbCommand;
+use crate::config::Settings;
+use crate::db::copy;
+
+pub fn run(settings: &Settings, command: DbCommand) -> anyhow::Result<()> {
+    match command {
+        DbCommand::Copy { from, to } => {
+            let copied = copy::copy(&from, &to)?;
+            println!(
+                "copied {} user(s), {} session(s), {} refresh token(s), {} throttling counter(s); signing keys stay in the data dir",
+                copied.users, copied.sessions, copied.refresh_tokens, copied.login_failures
+            );
+        }
+        DbCommand::Backup { to } => {
+            copy::backup_sqlite(settings.database_url.expose(), &to)?;
+            println!("backed up the database to {}", to.display());
+        }
+    }
+    Ok(())
+}
