@@ -101,8 +101,11 @@ impl Hasher {
         let in_flight = Arc::clone(&self.in_flight);
         in_flight.fetch_add(1, Ordering::Relaxed);
         let job: Job = Box::new(move || {
-            let _ = reply.send(task());
+            let result = task();
+            // Before replying: whoever sees the answer must not still see
+            // this job counted.
             in_flight.fetch_sub(1, Ordering::Relaxed);
+            let _ = reply.send(result);
         });
         match self.sender.try_send(job) {
             Ok(()) => answer.await.map_err(|_| Saturated),
