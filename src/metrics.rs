@@ -76,6 +76,10 @@ impl Histogram {
 
 /// Values read from elsewhere at scrape time.
 pub struct Gauges {
+    /// Hashing jobs a worker has taken so far.
+    pub hash_jobs_started: u64,
+    /// Their summed wait in the queue, in seconds.
+    pub hash_wait_seconds: f64,
     /// Hashing jobs queued or running.
     pub hash_jobs: usize,
     /// Workers plus queue slots: beyond it, logins get 503.
@@ -229,6 +233,16 @@ fn render_gauges(out: &mut String, gauges: &Gauges) {
         in_use,
         gauges.pool_max_connections,
     );
+    let _ = write!(
+        out,
+        concat!(
+            "# HELP latchkey_password_hash_queue_wait_seconds Time hashing jobs waited for a worker.\n",
+            "# TYPE latchkey_password_hash_queue_wait_seconds summary\n",
+            "latchkey_password_hash_queue_wait_seconds_sum {}\n",
+            "latchkey_password_hash_queue_wait_seconds_count {}\n",
+        ),
+        gauges.hash_wait_seconds, gauges.hash_jobs_started,
+    );
 }
 
 /// Label values are route patterns we define, but escape anyway so a
@@ -266,6 +280,8 @@ mod tests {
 
     fn gauges() -> Gauges {
         Gauges {
+            hash_jobs_started: 7,
+            hash_wait_seconds: 0.25,
             hash_jobs: 3,
             hash_capacity: 10,
             pool_connections: 4,

@@ -2,9 +2,10 @@
 //! queue. When both are full, new work is refused at once (503) instead of
 //! piling up memory and latency.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use super::credentials::Password;
 use super::password::{self, HashError, Verification};
@@ -33,6 +34,22 @@ pub struct Hasher {
     /// unknown users are checked against it, so they cost the same.
     dummy_hash: Arc<str>,
     in_flight: Arc<AtomicUsize>,
+    waits: Arc<WaitTotals>,
+}
+
+/// Time jobs spent queued before a worker took them, summed.
+#[derive(Default)]
+pub struct WaitTotals {
+    jobs: AtomicU64,
+    micros: AtomicU64,
+}
+
+impl WaitTotals {
+    /// Jobs started so far, and their summed queue wait in seconds.
+    pub fn read(&self) -> (u64, f64) {
+        let micros = self.micros.load(Ordering::Relaxed);
+        (self.jobs.load(Ordering::Relaxed), micros as f64 / 1e6)
+    }
 }
 
 impl Hasher {
@@ -57,6 +74,7 @@ impl Hasher {
             cost,
             dummy_hash,
             in_flight: Arc::new(AtomicUsize::new(0)),
+            waits: Arc::new(WaitTotals::default()),
         })
     }
 
@@ -66,6 +84,11 @@ impl Hasher {
 
     pub fn dummy_hash(&self) -> &str {
         &self.dummy_hash
+    }
+
+    /// How long jobs waited for a worker, in total.
+    pub fn waits(&self) -> &WaitTotals {
+        &self.waits
     }
 
     /// Jobs queued or running right now.
@@ -100,7 +123,12 @@ impl Hasher {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let in_flight = Arc::clone(&self.in_flight);
         in_flight.fetch_add(1, Ordering::Relaxed);
+        let waits = Arc::clone(&self.waits);
+        let queued = Instant::now();
         let job: Job = Box::new(move || {
+            let waited = u64::try_from(queued.elapsed().as_micros()).unwrap_or(u64::MAX);
+            waits.micros.fetch_add(waited, Ordering::Relaxed);
+            waits.jobs.fetch_add(1, Ordering::Relaxed);
             let result = task();
             // Before replying: whoever sees the answer must not still see
             // this job counted.

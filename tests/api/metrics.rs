@@ -87,6 +87,9 @@ async fn requests_and_logins_are_counted_by_route_pattern_and_status() {
             1.0,
         ),
         ("latchkey_password_hash_jobs", 0.0),
+        ("latchkey_password_hash_queue_wait_seconds_count", 2.0),
+        ("latchkey_refresh_reuse_detected_total", 0.0),
+        (r#"latchkey_logins_total{result="throttled"}"#, 0.0),
         ("latchkey_password_hash_capacity", 10.0),
         ("latchkey_db_pool_max_connections", 8.0),
     ] {
@@ -118,7 +121,10 @@ async fn the_exposition_is_well_formed_prometheus_text() {
             helped.push(name.to_owned());
         } else if let Some(rest) = line.strip_prefix("# TYPE ") {
             let (name, kind) = rest.split_once(' ').expect("TYPE name kind");
-            assert!(["counter", "gauge", "histogram"].contains(&kind), "{line}");
+            assert!(
+                ["counter", "gauge", "histogram", "summary"].contains(&kind),
+                "{line}"
+            );
             assert!(
                 helped.last() == Some(&name.to_owned()),
                 "HELP before TYPE: {line}"
@@ -130,7 +136,7 @@ async fn the_exposition_is_well_formed_prometheus_text() {
         assert!(name.starts_with("latchkey_"), "{name}");
         match kind.as_str() {
             "counter" => assert!(name.ends_with("_total"), "{name}"),
-            "histogram" => assert!(name.ends_with("_seconds"), "{name}"),
+            "histogram" | "summary" => assert!(name.ends_with("_seconds"), "{name}"),
             _ => {}
         }
     }
@@ -139,8 +145,11 @@ async fn the_exposition_is_well_formed_prometheus_text() {
         let family = ["_bucket", "_sum", "_count"]
             .iter()
             .find_map(|suffix| {
-                name.strip_suffix(suffix)
-                    .filter(|base| types.get(*base).is_some_and(|k| k == "histogram"))
+                name.strip_suffix(suffix).filter(|base| {
+                    types
+                        .get(*base)
+                        .is_some_and(|k| k == "histogram" || k == "summary")
+                })
             })
             .unwrap_or(name);
         assert!(types.contains_key(family), "{series} has no # TYPE");
