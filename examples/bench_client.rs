@@ -38,7 +38,10 @@ fn main() {
         eprintln!("usage: bench_client refresh|login URL EMAIL PASSWORD CONCURRENCY SECONDS");
         std::process::exit(2);
     };
-    let concurrency: usize = concurrency.parse().expect("CONCURRENCY");
+    let concurrency = concurrency
+        .parse::<usize>()
+        .expect("CONCURRENCY")
+        .clamp(1, 10_000);
     let seconds: f64 = seconds.parse().expect("SECONDS");
     let duration = Duration::from_secs_f64(seconds.clamp(0.1, 600.0));
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -46,7 +49,7 @@ fn main() {
         .build()
         .expect("runtime");
     let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(concurrency.max(1))
+        .pool_max_idle_per_host(concurrency)
         .timeout(Duration::from_secs(30))
         .build()
         .expect("client");
@@ -70,11 +73,12 @@ fn main() {
         });
         let started = Instant::now();
         let mut tasks = tokio::task::JoinSet::new();
-        for index in 0..concurrency.max(1) {
+        let mut first_tokens = first_tokens.into_iter();
+        for _ in 0..concurrency {
             let (client, run) = (client.clone(), run.clone());
             match mode.as_str() {
                 "refresh" => {
-                    let token = first_tokens[index].clone();
+                    let token = first_tokens.next().expect("one token per chain");
                     tasks.spawn(refresh_chain(client, run, token));
                 }
                 "login" => {
@@ -113,7 +117,11 @@ async fn password_grant(
     Ok(body.refresh_token)
 }
 
-async fn refresh_chain(client: reqwest::Client, run: std::sync::Arc<Run>, first: String) -> ByStatus {
+async fn refresh_chain(
+    client: reqwest::Client,
+    run: std::sync::Arc<Run>,
+    first: String,
+) -> ByStatus {
     let mut by_status = ByStatus::new();
     let mut token = first;
     while Instant::now() < run.deadline {
