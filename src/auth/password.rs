@@ -1,9 +1,11 @@
 //! Password hashes: argon2id for everything new; argon2 and passlib-style
 //! bcrypt hashes verify, and are upgraded after a successful login.
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Algorithm, Argon2, Params, Version};
+use std::cell::RefCell;
+
+use argon2::password_hash::PasswordHasher;
+use argon2::password_hash::phc::{Output, PasswordHash};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use super::credentials::Password;
 use crate::config::Argon2Cost;
@@ -46,7 +48,7 @@ pub fn hash(cost: Argon2Cost, password: &Password) -> Result<String, HashError> 
 /// Checks `password` against `stored`. An unparseable hash never matches.
 pub fn verify(cost: Argon2Cost, password: &Password, stored: &str) -> Verification {
     let matches = if stored.starts_with("$argon2") {
-        verify_argon2(password, stored)
+        verify_argon2(cost, password, stored)
     } else if is_bcrypt(stored) {
         bcrypt::verify(password.expose(), stored).unwrap_or(false)
     } else {
@@ -64,13 +66,57 @@ pub fn verify(cost: Argon2Cost, password: &Password, stored: &str) -> Verificati
     Verification::Match { upgraded }
 }
 
-fn verify_argon2(password: &Password, stored: &str) -> bool {
+thread_local! {
+    /// This thread's argon2 working memory (19 MiB at the default cost),
+    /// kept from one verification to the next. Allocated afresh for each
+    /// one, it defeated glibc: freeing a block that large raises glibc's
+    /// mmap threshold, so later blocks came from per-thread arenas that kept
+    /// several freed copies each, and a login flood left the server at
+    /// 337 MiB. Kept per hashing thread it is bounded by workers x m.
+    static ARGON2_MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// What the argon2 crate's `verify_password` does (same algorithm,
+/// version, parameters and output length as the stored hash, and a
+/// constant-time comparison), but in this thread's kept memory.
+fn verify_argon2(cost: Argon2Cost, password: &Password, stored: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(stored) else {
         return false;
     };
-    Argon2::default()
-        .verify_password(password.expose().as_bytes(), &parsed)
-        .is_ok()
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(parsed.algorithm.as_str()) else {
+        return false;
+    };
+    let Ok(version) = parsed
+        .version
+        .map_or(Ok(Version::default()), Version::try_from)
+    else {
+        return false;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    let blocks = params.block_count();
+    let argon2 = Argon2::new(algorithm, version, params);
+    let mut computed = vec![0u8; expected.len()];
+    let pwd = password.expose().as_bytes();
+    // Hashes dearer than the configured cost (imported ones) get memory of
+    // their own, so one odd hash cannot pin a large block for good.
+    let kept = Params::new(cost.m_kib, cost.t, cost.p, None).map_or(0, |p| p.block_count());
+    let hashed = if blocks <= kept {
+        ARGON2_MEMORY.with_borrow_mut(|memory| {
+            if memory.len() < blocks {
+                memory.resize(blocks, Block::new());
+            }
+            argon2.hash_password_into_with_memory(pwd, salt, &mut computed, &mut memory[..blocks])
+        })
+    } else {
+        argon2.hash_password_into(pwd, salt, &mut computed)
+    };
+    // `Output`'s equality is constant-time.
+    hashed.is_ok() && Output::new(&computed).is_ok_and(|c| &c == expected)
 }
 
 fn is_bcrypt(stored: &str) -> bool {
@@ -134,6 +180,39 @@ mod tests {
             panic!("expected an upgrade");
         };
         assert!(new.starts_with("$argon2id$v=19$m=128,t=1,p=1$"));
+    }
+
+    #[test]
+    fn argon2_hashes_of_every_variant_and_cost_verify_as_the_crate_verifies_them() {
+        use argon2::password_hash::PasswordVerifier;
+        let pw = Password::for_login("correct horse battery staple");
+        let wrong = Password::for_login("correct horse battery stapler");
+        // Cheaper than the configured cost (the kept memory) and dearer
+        // (memory of its own), in every algorithm and version.
+        for m_kib in [32, 64, 256] {
+            for algorithm in [Algorithm::Argon2id, Algorithm::Argon2i, Algorithm::Argon2d] {
+                for version in [Version::V0x13, Version::V0x10] {
+                    let params = Params::new(m_kib, 1, 1, Some(24)).expect("params");
+                    let crate_hasher = Argon2::new(algorithm, version, params);
+                    let stored = crate_hasher
+                        .hash_password(pw.expose().as_bytes())
+                        .expect("hash")
+                        .to_string();
+                    let parsed = PasswordHash::new(&stored).expect("parse");
+                    for (candidate, expected) in [(&pw, true), (&wrong, false)] {
+                        let by_crate = Argon2::default()
+                            .verify_password(candidate.expose().as_bytes(), &parsed)
+                            .is_ok();
+                        assert_eq!(by_crate, expected, "{stored}");
+                        assert_eq!(
+                            verify_argon2(CHEAP, candidate, &stored),
+                            expected,
+                            "{stored}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
