@@ -18,7 +18,7 @@ use super::jwt::{Claims, TokenError};
 use super::refresh::RefreshToken;
 use super::session;
 use crate::db::sessions;
-use crate::db::{self, users, users::User};
+use crate::db::{self, users::User};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -187,24 +187,21 @@ pub async fn renew_cookies(
 pub async fn caller_for(state: &AppState, claims: Claims) -> Result<Caller, ApiError> {
     let email = claims.sub.clone();
     let session = claims.session_id();
-    let (user, session_ends) = db::run(&state.pool, move |conn| {
-        let user = users::find_by_email(conn, &email)?;
-        let ends = match session {
-            Some(id) => sessions::live_until(conn, id)?.map(Some),
-            None => Some(None),
-        };
-        Ok((user, ends))
+    let found = db::run(&state.pool, move |conn| {
+        sessions::user_with_session(conn, &email, session)
     })
     .await?;
-    match (user, session_ends) {
-        (Some(_), None) => Err(ApiError::InvalidToken("the session has ended".into())),
-        (Some(user), Some(session_ends)) if !user.disabled => Ok(Caller {
+    match found {
+        Some((_, None)) if session.is_some() => {
+            Err(ApiError::InvalidToken("the session has ended".into()))
+        }
+        Some((user, session_ends)) if !user.disabled => Ok(Caller {
             user,
             claims,
             session_ends,
         }),
-        (Some(_), Some(_)) => Err(ApiError::InvalidToken("the user is disabled".into())),
-        (None, _) => Err(ApiError::InvalidToken("the user no longer exists".into())),
+        Some(_) => Err(ApiError::InvalidToken("the user is disabled".into())),
+        None => Err(ApiError::InvalidToken("the user no longer exists".into())),
     }
 }
 

@@ -257,16 +257,28 @@ pub fn revoke_all_for_user(conn: &mut AnyConnection, user_id: i64) -> QueryResul
     .execute(conn)
 }
 
-/// When session `id` ends, if it is still live (not revoked, not expired):
-/// access tokens of a dead session are not honoured.
-pub fn live_until(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<i64>> {
-    let found = sessions::table
-        .filter(sessions::id.eq(id))
-        .select((sessions::expires_at, sessions::revoked_at))
-        .first::<(i64, Option<i64>)>(conn)
+/// The user with `email` and, when `session_id` is given, when that session
+/// of theirs ends (`None` if it is revoked, expired, missing or someone
+/// else's). One statement: this runs on every authenticated request.
+pub fn user_with_session(
+    conn: &mut AnyConnection,
+    email: &str,
+    session_id: Option<i64>,
+) -> QueryResult<Option<(User, Option<i64>)>> {
+    let Some(id) = session_id else {
+        return Ok(super::users::find_by_email(conn, email)?.map(|user| (user, None)));
+    };
+    let found = users::table
+        .left_join(
+            sessions::table.on(sessions::id
+                .eq(id)
+                .and(sessions::user_id.eq(users::id))
+                .and(sessions::revoked_at.is_null())
+                .and(sessions::expires_at.gt(now_unix()))),
+        )
+        .filter(users::email.eq(email))
+        .select((User::as_select(), sessions::expires_at.nullable()))
+        .first::<(User, Option<i64>)>(conn)
         .optional()?;
-    Ok(match found {
-        Some((expires_at, None)) if expires_at > now_unix() => Some(expires_at),
-        _ => None,
-    })
+    Ok(found)
 }
