@@ -6,9 +6,14 @@
 //! - [`routes::configure`] is the route table; one module per area under
 //!   `routes/`. Handlers return [`error::ApiError`], which alone decides
 //!   what a client sees.
-//! - [`auth::authenticate`] is the one password check (unknown users cost
-//!   the same as known ones); hashing runs only on the bounded
-//!   [`auth::hasher::Hasher`].
+//! - [`auth::authenticate`] is the one password check, shared by the form
+//!   and `/token`: per-address and per-account throttling first, then one
+//!   verification (unknown users cost the same as known ones); hashing runs
+//!   only on the bounded [`auth::hasher::Hasher`].
+//! - [`auth::extract::Caller`] is the signed-in caller (bearer header or
+//!   session cookie, renewed from the refresh cookie when it has expired);
+//!   [`auth::session`] opens and rotates sessions (refresh families);
+//!   [`auth::jwt::TokenSigner`] signs with the key ring of [`auth::keys`].
 //! - The database is reached only through [`db::run`], which runs the
 //!   whole unit of work off the async workers; queries live in `db/`.
 //! - [`state::AppState`] holds the pool, hasher, signer, settings and
@@ -16,6 +21,8 @@
 //! - [`serve::run`] is `latchkey serve` from start to exit: systemd's socket
 //!   or our own, `READY=1`, the watchdog, and a graceful stop on SIGTERM
 //!   ([`systemd`] holds the protocol pieces).
+//! - The other subcommands live in [`commands`] (users, keys, `db copy`)
+//!   and [`import`] (`user import`).
 
 pub mod auth;
 pub mod cli;
