@@ -10,30 +10,9 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::schema::{login_failures, refresh_tokens, sessions, users};
+use super::sessions::Session;
+use super::users::User;
 use super::{AnyConnection, AnyManager, is_postgres_url, migrate, sqlite_path, write_transaction};
-
-#[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = users)]
-struct UserRow {
-    id: i64,
-    email: String,
-    password_hash: String,
-    scopes: String,
-    disabled: bool,
-    created_at: i64,
-    updated_at: i64,
-}
-
-#[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = sessions)]
-struct SessionRow {
-    id: i64,
-    user_id: i64,
-    scopes: String,
-    created_at: i64,
-    expires_at: i64,
-    revoked_at: Option<i64>,
-}
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = refresh_tokens)]
@@ -58,8 +37,8 @@ struct LoginFailureRow {
 
 /// Everything in one installation's database.
 struct Snapshot {
-    users: Vec<UserRow>,
-    sessions: Vec<SessionRow>,
+    users: Vec<User>,
+    sessions: Vec<Session>,
     refresh_tokens: Vec<RefreshTokenRow>,
     login_failures: Vec<LoginFailureRow>,
 }
@@ -109,8 +88,8 @@ fn read_snapshot(conn: &mut AnyConnection) -> anyhow::Result<Snapshot> {
     conn.batch_execute(begin)?;
     let read = (|| -> QueryResult<Snapshot> {
         Ok(Snapshot {
-            users: users::table.select(UserRow::as_select()).load(conn)?,
-            sessions: sessions::table.select(SessionRow::as_select()).load(conn)?,
+            users: users::table.select(User::as_select()).load(conn)?,
+            sessions: sessions::table.select(Session::as_select()).load(conn)?,
             refresh_tokens: refresh_tokens::table
                 .select(RefreshTokenRow::as_select())
                 .load(conn)?,

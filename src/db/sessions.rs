@@ -10,7 +10,7 @@ use super::{AnyConnection, now_millis, now_unix, random_id, write_transaction};
 use crate::auth::refresh::RefreshToken;
 
 /// A live session: who, with which scopes, until when.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = sessions)]
 pub struct Session {
     pub id: i64,

@@ -7,7 +7,7 @@ use super::schema::users;
 use super::{AnyConnection, now_unix, random_id};
 
 /// A stored account. `password_hash` is a PHC (argon2) or bcrypt string.
-#[derive(Clone, Queryable, Selectable)]
+#[derive(Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
 pub struct User {
     pub id: i64,
