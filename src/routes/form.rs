@@ -70,28 +70,43 @@ impl Form {
 }
 
 fn decode(raw: &[u8]) -> Result<String, ApiError> {
+    percent_decode(raw, true).map_err(|e| {
+        ApiError::InvalidRequest(match e {
+            DecodeError::Escape => "the form body has malformed percent-encoding".into(),
+            DecodeError::Utf8 => "the form body is not valid UTF-8".into(),
+        })
+    })
+}
+
+/// Why text could not be percent-decoded.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// A `%` not followed by two hex digits.
+    Escape,
+    /// The decoded bytes are not UTF-8.
+    Utf8,
+}
+
+/// Strict percent-decoding: every `%` needs two hex digits and the result
+/// must be UTF-8. `plus_is_space` for form encoding, not for paths.
+pub fn percent_decode(raw: &[u8], plus_is_space: bool) -> Result<String, DecodeError> {
     let mut out = Vec::with_capacity(raw.len());
     let mut bytes = raw.iter();
     while let Some(&b) = bytes.next() {
         match b {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' => {
                 let high = bytes.next().and_then(|h| hex(*h));
                 let low = bytes.next().and_then(|l| hex(*l));
                 match (high, low) {
                     (Some(h), Some(l)) => out.push(h << 4 | l),
-                    _ => {
-                        return Err(ApiError::InvalidRequest(
-                            "the form body has malformed percent-encoding".into(),
-                        ));
-                    }
+                    _ => return Err(DecodeError::Escape),
                 }
             }
             _ => out.push(b),
         }
     }
-    String::from_utf8(out)
-        .map_err(|_| ApiError::InvalidRequest("the form body is not valid UTF-8".into()))
+    String::from_utf8(out).map_err(|_| DecodeError::Utf8)
 }
 
 fn hex(b: u8) -> Option<u8> {

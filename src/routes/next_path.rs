@@ -1,6 +1,8 @@
 //! Where to send a person after signing in: a local path only, so the
 //! login page cannot be turned into an open redirect.
 
+use super::form::percent_decode;
+
 /// `raw` if it is a plain local path, else `/`.
 pub fn safe_next(raw: Option<&str>) -> String {
     match raw {
@@ -19,10 +21,10 @@ fn is_local_path(path: &str) -> bool {
         if !is_plain_local(&current) {
             return false;
         }
-        match percent_decode(&current) {
-            Some(decoded) if decoded == current => return true,
-            Some(decoded) => current = decoded,
-            None => return false,
+        match percent_decode(current.as_bytes(), false) {
+            Ok(decoded) if decoded == current => return true,
+            Ok(decoded) => current = decoded,
+            Err(_) => return false,
         }
     }
     false
@@ -34,21 +36,6 @@ fn is_plain_local(path: &str) -> bool {
         && !matches!(bytes.get(1), Some(b'/') | Some(b'\\'))
         && !path.contains('\\')
         && !path.chars().any(|c| c.is_control() || c.is_whitespace())
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut bytes = text.bytes();
-    while let Some(b) = bytes.next() {
-        if b == b'%' {
-            let high = (bytes.next()? as char).to_digit(16)?;
-            let low = (bytes.next()? as char).to_digit(16)?;
-            out.push((high * 16 + low) as u8);
-        } else {
-            out.push(b);
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
