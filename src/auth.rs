@@ -20,8 +20,6 @@ use password::Verification;
 
 use std::net::IpAddr;
 
-use sha2::{Digest, Sha256};
-
 use crate::db::login_failures::{self, Admission};
 use crate::db::{self, users, users::User};
 use crate::error::ApiError;
@@ -128,8 +126,5 @@ async fn check_account(
 /// The throttling key of an account: a SHA-256 of the normalised email,
 /// so what people type into the email field is never stored.
 fn account_key(email: &str) -> String {
-    Sha256::digest(email.to_lowercase().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    refresh::sha256_hex(email.to_lowercase().as_bytes())
 }

@@ -240,7 +240,7 @@ fn read_new_password(settings: &Settings, from_stdin: bool) -> anyhow::Result<Pa
         std::io::stdin()
             .read_to_string(&mut input)
             .context("cannot read the password from standard input (is it UTF-8?)")?;
-        strip_one_newline(input)
+        crate::config::strip_one_newline(input)
     } else if std::io::stdin().is_terminal() {
         let first = rpassword::prompt_password("New password: ")?;
         let second = rpassword::prompt_password("Repeat the password: ")?;
@@ -253,13 +253,4 @@ fn read_new_password(settings: &Settings, from_stdin: bool) -> anyhow::Result<Pa
     };
     Password::new_checked(&typed, settings.password_min_length)
         .map_err(|e| anyhow::anyhow!("password rejected: {e}"))
-}
-
-fn strip_one_newline(mut text: String) -> String {
-    if text.ends_with("\r\n") {
-        text.truncate(text.len() - 2);
-    } else if text.ends_with('\n') {
-        text.truncate(text.len() - 1);
-    }
-    text
 }

@@ -440,5 +440,16 @@ fn parse_cidr(text: &str) -> Result<IpNet, String> {
         .map_err(|_| format!("{text:?} is not an IP address or CIDR"))
 }
 
+/// Removes exactly one trailing `\n` or `\r\n`: what a secret file or
+/// `--password-stdin` input ends with, never part of the secret.
+pub fn strip_one_newline(mut text: String) -> String {
+    if text.ends_with("\r\n") {
+        text.truncate(text.len() - 2);
+    } else if text.ends_with('\n') {
+        text.truncate(text.len() - 1);
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests;

@@ -37,7 +37,7 @@ impl RefreshToken {
 
     /// What the database stores and looks up.
     pub fn hash(&self) -> String {
-        hex(&Sha256::digest(self.0.as_bytes()))
+        sha256_hex(self.0.as_bytes())
     }
 
     /// Encrypts `successor` for the holder of `self`: XOR with a pad that
@@ -69,8 +69,13 @@ impl RefreshToken {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The SHA-256 of `bytes` as lower-case hex: how latchkey stores values it
+/// must find again but never reveal (refresh tokens, throttling keys).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]

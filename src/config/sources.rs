@@ -154,11 +154,5 @@ pub(super) fn read_env(
 
 /// Reads a secret file, stripping exactly one trailing `\n` or `\r\n`.
 fn read_secret_file(path: &Path) -> std::io::Result<String> {
-    let mut text = std::fs::read_to_string(path)?;
-    if text.ends_with("\r\n") {
-        text.truncate(text.len() - 2);
-    } else if text.ends_with('\n') {
-        text.truncate(text.len() - 1);
-    }
-    Ok(text)
+    std::fs::read_to_string(path).map(super::strip_one_newline)
 }
