@@ -137,7 +137,7 @@ async fn renew(
         .tokens
         .issue(&user.email, &scopes, Some(session.id))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let claims = state.tokens.verify(&access.token).map_err(invalid)?;
+    let claims = access.claims;
     let remaining = (session.expires_at - db::now_unix()).max(0);
     let cookies = jar.session(access.token, successor.expose().to_owned(), remaining);
     req.extensions_mut()

@@ -62,6 +62,8 @@ impl Claims {
 pub struct AccessToken {
     pub token: String,
     pub expires_in: u64,
+    /// What the token says, for callers that act on it at once.
+    pub claims: Claims,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -217,6 +219,7 @@ impl TokenSigner {
         Ok(AccessToken {
             token,
             expires_in: self.ttl.as_secs(),
+            claims,
         })
     }
 
