@@ -89,3 +89,29 @@ pub async fn rotate(
         }
     }
 }
+
+/// Ends the session a refresh token and/or an access token's `sid` belong
+/// to (sign-out, RFC 7009 revocation), on every instance at once since the
+/// revocation lives in the database. Returns the session ended, if any
+/// token was one of ours.
+pub async fn end(
+    state: &AppState,
+    refresh: Option<RefreshToken>,
+    access_session: Option<i64>,
+) -> Result<Option<i64>, ApiError> {
+    if refresh.is_none() && access_session.is_none() {
+        return Ok(None);
+    }
+    let ended = db::run(&state.pool, move |conn| {
+        let by_refresh = match &refresh {
+            Some(token) => sessions::revoke_by_token(conn, token)?,
+            None => None,
+        };
+        if let Some(id) = access_session {
+            sessions::revoke(conn, id)?;
+        }
+        Ok(by_refresh.or(access_session))
+    })
+    .await?;
+    Ok(ended)
+}

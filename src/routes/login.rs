@@ -11,7 +11,7 @@ use crate::auth::cookies::CookieJar;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::session;
 use crate::auth::{authenticate, csrf};
-use crate::db::{self, sessions, users::User};
+use crate::db::users::User;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -175,20 +175,10 @@ pub async fn logout(
         .read(&req, jar.session_name())
         .and_then(|t| state.tokens.verify(&t).ok())
         .and_then(|claims| claims.session_id());
-    let ended = db::run(&state.pool, move |conn| {
-        let by_refresh = match &refresh {
-            Some(token) => sessions::revoke_by_token(conn, token)?,
-            None => None,
-        };
-        if let Some(id) = access_session {
-            sessions::revoke(conn, id)?;
-        }
-        Ok(by_refresh.or(access_session))
-    })
-    .await;
+    let ended = session::end(&state, refresh, access_session).await;
     match ended {
         Ok(session_id) => tracing::info!(event = "logout", session_id, "signed out"),
-        Err(e) => return error_page(e.into()),
+        Err(e) => return error_page(e),
     }
     let mut response = html::see_other("/login?signed_out=1");
     for cookie in jar.cleared() {

@@ -11,8 +11,7 @@ use crate::auth::authenticate;
 use crate::auth::client_address::client_address;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::session;
-use crate::db::sessions;
-use crate::db::{self, users::User};
+use crate::db::users::User;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -151,17 +150,13 @@ pub async fn revoke(
     let token = form
         .get("token")
         .ok_or_else(|| ApiError::InvalidRequest("token is required".into()))?;
-    let session_id = if let Some(refresh) = RefreshToken::parse(token) {
-        db::run(&state.pool, move |conn| {
-            sessions::revoke_by_token(conn, &refresh)
-        })
-        .await?
-    } else if let Some(id) = state.tokens.verify(token).ok().and_then(|c| c.session_id()) {
-        db::run(&state.pool, move |conn| sessions::revoke(conn, id)).await?;
-        Some(id)
-    } else {
-        None
-    };
+    // A refresh token if it has that shape, else perhaps an access token.
+    let refresh = RefreshToken::parse(token);
+    let access_session = refresh
+        .is_none()
+        .then(|| state.tokens.verify(token).ok().and_then(|c| c.session_id()))
+        .flatten();
+    let session_id = session::end(&state, refresh, access_session).await?;
     if let Some(session_id) = session_id {
         tracing::info!(
             event = "session_revoked",
