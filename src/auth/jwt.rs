@@ -161,17 +161,18 @@ impl TokenSigner {
             return Ok(());
         };
         let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
-        if modified.is_some() && modified == self.snapshot().modified {
+        let current = self.snapshot();
+        if modified.is_some() && modified == current.modified {
             return Ok(());
         }
         let ring = KeyRing::read(path)?.context("the key ring file is missing")?;
         let keys = load_keys(&ring, self.alg, modified)?;
-        let changed = keys.signing_kid != self.snapshot().signing_kid;
-        if let Ok(mut current) = self.keys.write() {
-            *current = Arc::new(keys);
+        if keys.signing_kid != current.signing_kid {
+            tracing::info!(event = "signing_key_changed", kid = %keys.signing_kid, "now signing with a new key");
         }
-        if changed {
-            tracing::info!(event = "signing_key_changed", kid = %self.snapshot().signing_kid, "now signing with a new key");
+        match self.keys.write() {
+            Ok(mut slot) => *slot = Arc::new(keys),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(keys),
         }
         Ok(())
     }
