@@ -8,7 +8,7 @@ use latchkey::db::users;
 use serde_json::Value;
 
 use crate::cli::{assert_fails_with, latchkey, stderr, stdout};
-use crate::helpers::{CHEAP_ARGON2, EMAIL, PASSWORD, PgDatabase, TestApp, form};
+use crate::helpers::{CHEAP_ARGON2, EMAIL, PASSWORD, PgDatabase, TestApp};
 
 const DISABLED_EMAIL: &str = "bob@example.com";
 
@@ -17,14 +17,6 @@ fn on_sqlite(settings: &mut Settings) {
     settings.database_url = Secret::new(format!("sqlite://{}", file.display()));
     settings.argon2 = CHEAP_ARGON2;
     settings.refresh_grace = std::time::Duration::ZERO;
-}
-
-async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
-    app.post_token(&form(&[
-        ("grant_type", "refresh_token"),
-        ("refresh_token", token),
-    ]))
-    .await
 }
 
 async fn tokens_of(response: reqwest::Response) -> (String, String) {
@@ -63,7 +55,7 @@ async fn a_sqlite_install_copied_to_postgres_keeps_users_sessions_and_counters()
     source.add_user(DISABLED_EMAIL, PASSWORD, &["read", "write"]);
     users::set_disabled(&mut source.connection(), DISABLED_EMAIL, true).expect("disable");
     let (access, first_refresh) = tokens_of(source.login(EMAIL, PASSWORD).await).await;
-    let (_, live_refresh) = tokens_of(refresh(&source, &first_refresh).await).await;
+    let (_, live_refresh) = tokens_of(source.refresh(&first_refresh).await).await;
     for _ in 0..2 {
         let response = source
             .login("mallory@example.com", "a guess that is wrong")
@@ -93,11 +85,11 @@ async fn a_sqlite_install_copied_to_postgres_keeps_users_sessions_and_counters()
         "still disabled"
     );
 
-    let (_, successor) = tokens_of(refresh(&copy, &live_refresh).await).await;
+    let (_, successor) = tokens_of(copy.refresh(&live_refresh).await).await;
     // The token rotated before the copy is still known as used: reuse.
-    assert_eq!(refresh(&copy, &first_refresh).await.status(), 400);
+    assert_eq!(copy.refresh(&first_refresh).await.status(), 400);
     assert_eq!(
-        refresh(&copy, &successor).await.status(),
+        copy.refresh(&successor).await.status(),
         400,
         "reuse revoked the family on the copy"
     );

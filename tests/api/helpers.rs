@@ -190,6 +190,15 @@ impl TestApp {
             .expect("request")
     }
 
+    /// `POST /token` with `grant_type=refresh_token`.
+    pub async fn refresh(&self, token: &str) -> reqwest::Response {
+        self.post_token(&form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", token),
+        ]))
+        .await
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
         let body = form(&[("username", email), ("password", password)]);
         self.post_token(&body).await
@@ -324,4 +333,11 @@ impl Drop for PgDatabase {
     fn drop(&mut self) {
         Self::drop_now(&self.admin_url, &self.name);
     }
+}
+
+/// A refused refresh: `400` with `error` = `invalid_grant`.
+pub async fn assert_invalid_grant(response: reqwest::Response) {
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["error"], "invalid_grant");
 }

@@ -9,7 +9,9 @@ use std::time::Duration;
 use latchkey::config::{Secret, Settings};
 use serde_json::Value;
 
-use crate::helpers::{CHEAP_ARGON2, EMAIL, PASSWORD, PgDatabase, TestApp, test_settings};
+use crate::helpers::{
+    CHEAP_ARGON2, EMAIL, PASSWORD, PgDatabase, TestApp, assert_invalid_grant, test_settings,
+};
 
 const SHARED_SECRET: &str = "a shared HS256 secret of at least 32 bytes, same on all";
 
@@ -49,20 +51,6 @@ async fn grant_of(response: reqwest::Response) -> Grant {
     }
 }
 
-async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
-    app.post_token(&crate::helpers::form(&[
-        ("grant_type", "refresh_token"),
-        ("refresh_token", token),
-    ]))
-    .await
-}
-
-async fn assert_invalid_grant(response: reqwest::Response) {
-    assert_eq!(response.status(), 400);
-    let body: Value = response.json().await.expect("json");
-    assert_eq!(body["error"], "invalid_grant");
-}
-
 #[tokio::test]
 async fn a_token_issued_by_one_instance_verifies_on_the_other() {
     let Some((a, b)) = two_instances(Duration::ZERO).await else {
@@ -82,13 +70,13 @@ async fn a_refresh_token_rotated_on_one_instance_and_reused_on_the_other_ends_th
         return;
     };
     let first = grant_of(a.login(EMAIL, PASSWORD).await).await;
-    let second = grant_of(refresh(&a, &first.refresh).await).await;
+    let second = grant_of(a.refresh(&first.refresh).await).await;
     // B rotates what A issued: one family, whichever instance holds it.
-    let third = grant_of(refresh(&b, &second.refresh).await).await;
+    let third = grant_of(b.refresh(&second.refresh).await).await;
 
-    assert_invalid_grant(refresh(&b, &first.refresh).await).await;
+    assert_invalid_grant(b.refresh(&first.refresh).await).await;
     // The reuse revoked the whole family, on both instances.
-    assert_invalid_grant(refresh(&a, &third.refresh).await).await;
+    assert_invalid_grant(a.refresh(&third.refresh).await).await;
     assert_eq!(a.get_me(&third.access).await.status(), 401);
     assert_eq!(b.get_me(&third.access).await.status(), 401);
 }
@@ -99,8 +87,8 @@ async fn within_the_grace_window_the_other_instance_returns_the_same_successor()
         return;
     };
     let first = grant_of(a.login(EMAIL, PASSWORD).await).await;
-    let on_a = grant_of(refresh(&a, &first.refresh).await).await;
-    let on_b = grant_of(refresh(&b, &first.refresh).await).await;
+    let on_a = grant_of(a.refresh(&first.refresh).await).await;
+    let on_b = grant_of(b.refresh(&first.refresh).await).await;
     assert_eq!(on_a.refresh, on_b.refresh, "one live successor");
     assert_eq!(b.get_me(&on_b.access).await.status(), 200);
 }
@@ -145,7 +133,7 @@ async fn revoking_a_session_on_one_instance_ends_it_on_the_other() {
     assert_eq!(revoked.status(), 200);
 
     assert_eq!(b.get_me(&grant.access).await.status(), 401);
-    assert_invalid_grant(refresh(&b, &grant.refresh).await).await;
+    assert_invalid_grant(b.refresh(&grant.refresh).await).await;
 }
 
 #[test]

@@ -4,7 +4,7 @@ use diesel::RunQueryDsl;
 use serde_json::Value;
 
 use crate::cli::latchkey;
-use crate::helpers::{EMAIL, PASSWORD, TestApp, form};
+use crate::helpers::{EMAIL, PASSWORD, TestApp, assert_invalid_grant, form};
 
 struct Grant {
     access: String,
@@ -29,20 +29,6 @@ async fn grant_of(response: reqwest::Response) -> Grant {
             .expect("refresh_token")
             .to_owned(),
     }
-}
-
-async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
-    app.post_token(&form(&[
-        ("grant_type", "refresh_token"),
-        ("refresh_token", token),
-    ]))
-    .await
-}
-
-async fn assert_invalid_grant(response: reqwest::Response) {
-    assert_eq!(response.status(), 400);
-    let body: Value = response.json().await.expect("json");
-    assert_eq!(body["error"], "invalid_grant");
 }
 
 #[tokio::test]
@@ -72,14 +58,14 @@ async fn a_password_grant_returns_a_256_bit_refresh_token_stored_only_as_a_hash(
 async fn a_refresh_rotates_both_tokens() {
     let app = TestApp::spawn().await;
     let first = password_grant(&app).await;
-    let response = refresh(&app, &first.refresh).await;
+    let response = app.refresh(&first.refresh).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let second = grant_of(response).await;
     assert_ne!(second.refresh, first.refresh);
     assert_ne!(second.access, first.access);
     assert_eq!(app.get_me(&second.access).await.status(), 200);
-    let third = refresh(&app, &second.refresh).await;
+    let third = app.refresh(&second.refresh).await;
     assert_eq!(third.status(), 200);
 }
 
@@ -87,20 +73,20 @@ async fn a_refresh_rotates_both_tokens() {
 async fn a_retry_within_the_grace_gets_the_same_successor() {
     let app = TestApp::spawn().await;
     let first = password_grant(&app).await;
-    let a = grant_of(refresh(&app, &first.refresh).await).await;
-    let b = grant_of(refresh(&app, &first.refresh).await).await;
+    let a = grant_of(app.refresh(&first.refresh).await).await;
+    let b = grant_of(app.refresh(&first.refresh).await).await;
     assert_eq!(a.refresh, b.refresh, "one live successor, handed out again");
-    assert_eq!(refresh(&app, &a.refresh).await.status(), 200);
+    assert_eq!(app.refresh(&a.refresh).await.status(), 200);
 }
 
 #[tokio::test]
 async fn reuse_after_the_grace_revokes_the_whole_family_even_within_the_same_second() {
     let app = TestApp::spawn_with(|s| s.refresh_grace = std::time::Duration::ZERO).await;
     let first = password_grant(&app).await;
-    let second = grant_of(refresh(&app, &first.refresh).await).await;
+    let second = grant_of(app.refresh(&first.refresh).await).await;
 
-    assert_invalid_grant(refresh(&app, &first.refresh).await).await;
-    assert_invalid_grant(refresh(&app, &second.refresh).await).await;
+    assert_invalid_grant(app.refresh(&first.refresh).await).await;
+    assert_invalid_grant(app.refresh(&second.refresh).await).await;
     let me = app.get_me(&second.access).await;
     assert_eq!(
         me.status(),
@@ -110,7 +96,7 @@ async fn reuse_after_the_grace_revokes_the_whole_family_even_within_the_same_sec
 
     let other = password_grant(&app).await;
     assert_eq!(
-        refresh(&app, &other.refresh).await.status(),
+        app.refresh(&other.refresh).await.status(),
         200,
         "other sessions live on"
     );
@@ -121,7 +107,7 @@ async fn twenty_concurrent_refreshes_leave_exactly_one_live_successor() {
     let app = TestApp::spawn().await;
     let first = password_grant(&app).await;
     let responses =
-        futures_util::future::join_all((0..20).map(|_| refresh(&app, &first.refresh))).await;
+        futures_util::future::join_all((0..20).map(|_| app.refresh(&first.refresh))).await;
     let mut successors = std::collections::HashSet::new();
     for response in responses {
         assert_eq!(response.status(), 200);
@@ -144,14 +130,14 @@ async fn twenty_concurrent_refreshes_leave_exactly_one_live_successor() {
 #[tokio::test]
 async fn unknown_malformed_and_expired_refresh_tokens_are_invalid_grant() {
     let app = TestApp::spawn().await;
-    assert_invalid_grant(refresh(&app, "not-a-token").await).await;
-    assert_invalid_grant(refresh(&app, &"A".repeat(43)).await).await;
+    assert_invalid_grant(app.refresh("not-a-token").await).await;
+    assert_invalid_grant(app.refresh(&"A".repeat(43)).await).await;
 
     let grant = password_grant(&app).await;
     diesel::sql_query("UPDATE sessions SET expires_at = 0")
         .execute(&mut app.connection())
         .expect("expire");
-    assert_invalid_grant(refresh(&app, &grant.refresh).await).await;
+    assert_invalid_grant(app.refresh(&grant.refresh).await).await;
 
     let response = app
         .post_token(&form(&[("grant_type", "refresh_token")]))
@@ -183,7 +169,7 @@ async fn a_refresh_may_narrow_the_scopes_but_never_widen_them() {
     let json: Value = wider.json().await.expect("json");
     assert_eq!(json["error"], "invalid_scope");
 
-    let same = grant_of(refresh(&app, &grant.refresh).await).await;
+    let same = grant_of(app.refresh(&grant.refresh).await).await;
     let claims = jsonwebtoken::dangerous::insecure_decode::<Value>(&same.access)
         .expect("decode")
         .claims;
@@ -208,13 +194,13 @@ async fn passwd_and_disable_end_every_session() {
         Some("another long passphrase"),
     );
     assert!(out.status.success());
-    assert_invalid_grant(refresh(&app, &grant.refresh).await).await;
+    assert_invalid_grant(app.refresh(&grant.refresh).await).await;
     assert_eq!(app.get_me(&grant.access).await.status(), 401);
 
     let grant = grant_of(app.login(EMAIL, "another long passphrase").await).await;
     let out = latchkey(&["--database-url", &url, "user", "disable", EMAIL], None);
     assert!(out.status.success());
-    assert_invalid_grant(refresh(&app, &grant.refresh).await).await;
+    assert_invalid_grant(app.refresh(&grant.refresh).await).await;
 }
 
 #[tokio::test]
@@ -233,7 +219,7 @@ async fn revoking_a_refresh_token_ends_its_session() {
         .expect("request");
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
-    assert_invalid_grant(refresh(&app, &grant.refresh).await).await;
+    assert_invalid_grant(app.refresh(&grant.refresh).await).await;
     assert_eq!(app.get_me(&grant.access).await.status(), 401);
 }
 
@@ -249,7 +235,7 @@ async fn revoking_an_access_token_ends_its_session_too() {
         .await
         .expect("request");
     assert_eq!(response.status(), 200);
-    assert_invalid_grant(refresh(&app, &grant.refresh).await).await;
+    assert_invalid_grant(app.refresh(&grant.refresh).await).await;
 }
 
 #[tokio::test]
@@ -298,5 +284,5 @@ async fn a_refresh_token_left_unused_past_the_idle_lifetime_expires() {
     diesel::sql_query("UPDATE refresh_tokens SET expires_at = 0")
         .execute(&mut app.connection())
         .expect("age the token");
-    assert_invalid_grant(refresh(&app, &grant.refresh).await).await;
+    assert_invalid_grant(app.refresh(&grant.refresh).await).await;
 }
