@@ -12,7 +12,7 @@ use crate::auth::jwt;
 use crate::auth::keys::{KeyRing, StoredKey};
 use crate::auth::password;
 use crate::cli::{KeysCommand, UserCommand};
-use crate::config::{JwtAlg, Settings};
+use crate::config::Settings;
 use crate::db::{self, AnyConnection, sessions, users};
 use crate::import;
 use crate::startup::prepare_data_dir;
@@ -172,10 +172,10 @@ fn existing_user(conn: &mut AnyConnection, email: &Email) -> anyhow::Result<i64>
 
 /// `latchkey keys ...`
 pub fn keys(settings: &Settings, command: KeysCommand) -> anyhow::Result<()> {
-    let shared_secret = settings.jwt_secret.is_some() && settings.jwt_alg == JwtAlg::Hs256;
+    let shared_secret = settings.signing_secret();
     match command {
         KeysCommand::Rotate => {
-            if shared_secret {
+            if shared_secret.is_some() {
                 bail!(
                     "LATCHKEY_JWT_SECRET is set, so there is no key ring to rotate: change the secret on every instance instead"
                 );
@@ -191,8 +191,8 @@ pub fn keys(settings: &Settings, command: KeysCommand) -> anyhow::Result<()> {
             );
         }
         KeysCommand::List => {
-            if shared_secret {
-                let key = StoredKey::from_secret(settings.jwt_secret.as_ref().context("secret")?);
+            if let Some(secret) = shared_secret {
+                let key = StoredKey::from_secret(secret);
                 println!("{}	HS256	-	signing (LATCHKEY_JWT_SECRET)", key.kid);
                 return Ok(());
             }

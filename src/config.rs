@@ -440,6 +440,16 @@ fn parse_cidr(text: &str) -> Result<IpNet, String> {
         .map_err(|_| format!("{text:?} is not an IP address or CIDR"))
 }
 
+impl Settings {
+    /// The configured HS256 secret when it is what signs; `None` when the
+    /// key ring in the data dir signs (no secret, or EdDSA, which ignores it).
+    pub fn signing_secret(&self) -> Option<&Secret> {
+        self.jwt_secret
+            .as_ref()
+            .filter(|_| self.jwt_alg == JwtAlg::Hs256)
+    }
+}
+
 /// Removes exactly one trailing `\n` or `\r\n`: what a secret file or
 /// `--password-stdin` input ends with, never part of the secret.
 pub fn strip_one_newline(mut text: String) -> String {

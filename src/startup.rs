@@ -17,7 +17,7 @@ use crate::auth::address_limit::{AddressLimits, AddressPolicy};
 use crate::auth::hasher::Hasher;
 use crate::auth::jwt::TokenSigner;
 use crate::auth::keys::{KeyRing, StoredKey};
-use crate::config::{JwtAlg, Settings};
+use crate::config::Settings;
 use crate::db::login_failures::AccountPolicy;
 use crate::metrics::{self, Metrics};
 use crate::state::AppState;
@@ -119,16 +119,12 @@ impl Application {
 
 fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let url = settings.database_url.expose();
-    let shared_secret = match (&settings.jwt_secret, settings.jwt_alg) {
-        (Some(secret), JwtAlg::Hs256) => Some(secret.clone()),
-        (Some(_), JwtAlg::EdDsa) => {
-            tracing::warn!(
-                "LATCHKEY_JWT_SECRET is unused with LATCHKEY_JWT_ALG=EdDSA; the key ring signs"
-            );
-            None
-        }
-        (None, _) => None,
-    };
+    let shared_secret = settings.signing_secret().cloned();
+    if shared_secret.is_none() && settings.jwt_secret.is_some() {
+        tracing::warn!(
+            "LATCHKEY_JWT_SECRET is unused with LATCHKEY_JWT_ALG=EdDSA; the key ring signs"
+        );
+    }
     prepare_data_dir(&settings, shared_secret.is_none())?;
     let applied = db::migrate(url).context("database migration failed")?;
     if applied > 0 {
