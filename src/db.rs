@@ -8,7 +8,7 @@ pub mod sessions;
 pub mod users;
 
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
@@ -228,6 +228,13 @@ where
     .map_err(|e| DbError::Unavailable(format!("blocking pool: {e}")))?
 }
 
+/// SQLite admits one writer at a time, and a connection that finds the
+/// write lock taken sleeps in SQLite's busy handler (1 ms, then longer)
+/// however soon the lock is released. This process's writers queue here
+/// instead and each is woken as soon as the one before has committed; the
+/// busy handler is left to arbitrate with other processes.
+static SQLITE_WRITER: Mutex<()> = Mutex::new(());
+
 /// A read-modify-write transaction. On SQLite it starts with
 /// `BEGIN IMMEDIATE`, taking the write lock up front: a deferred transaction
 /// that reads and then writes fails with "database is locked" under
@@ -240,6 +247,7 @@ where
     if matches!(conn, AnyConnection::Postgresql(_)) {
         return conn.transaction(work);
     }
+    let _writer = SQLITE_WRITER.lock().unwrap_or_else(PoisonError::into_inner);
     conn.batch_execute("BEGIN IMMEDIATE")?;
     match work(conn) {
         Ok(value) => match conn.batch_execute("COMMIT") {
