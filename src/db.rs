@@ -289,3 +289,41 @@ pub fn random_id() -> i64 {
     rand::fill(&mut bytes);
     (u64::from_le_bytes(bytes) >> 1) as i64
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::sql_types::Text;
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = Text)]
+        compile_options: String,
+    }
+
+    /// `.cargo/config.toml` sets these; a build without them still works
+    /// but parses a statement again on every `.first()` and serialises
+    /// connections on global mutexes (about half the `/users/me` rate).
+    #[test]
+    fn bundled_sqlite_is_compiled_with_the_options_latchkey_relies_on() {
+        let mut conn = AnyManager::new("sqlite://:memory:")
+            .connect()
+            .expect("an in-memory SQLite database");
+        let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+            .load::<CompileOption>(&mut conn)
+            .expect("PRAGMA compile_options")
+            .into_iter()
+            .map(|o| o.compile_options)
+            .collect();
+        let has = |name: &str| options.iter().any(|o| o == name);
+        assert!(has("ENABLE_QPSG"), "compile options: {options:?}");
+        assert!(has("DEFAULT_MEMSTATUS=0"), "compile options: {options:?}");
+        assert!(
+            !options
+                .iter()
+                .any(|o| o.starts_with("ENABLE_MEMORY_MANAGEMENT")),
+            "compile options: {options:?}"
+        );
+    }
+}

@@ -19,6 +19,7 @@ mod outage;
 mod postgres;
 mod process;
 mod refresh;
+mod scheduling;
 mod shutdown;
 mod signing_keys;
 mod systemd;
