@@ -80,6 +80,10 @@ pub struct Gauges {
     pub hash_jobs_started: u64,
     /// Their summed wait in the queue, in seconds.
     pub hash_wait_seconds: f64,
+    /// Hashing jobs finished so far.
+    pub hash_jobs_finished: u64,
+    /// Their summed running time, in seconds.
+    pub hash_run_seconds: f64,
     /// Hashing jobs queued or running.
     pub hash_jobs: usize,
     /// Workers plus queue slots: beyond it, logins get 503.
@@ -240,8 +244,15 @@ fn render_gauges(out: &mut String, gauges: &Gauges) {
             "# TYPE latchkey_password_hash_queue_wait_seconds summary\n",
             "latchkey_password_hash_queue_wait_seconds_sum {}\n",
             "latchkey_password_hash_queue_wait_seconds_count {}\n",
+            "# HELP latchkey_password_hash_seconds Time hashing jobs ran (one argon2 or bcrypt verification, or a new hash, each).\n",
+            "# TYPE latchkey_password_hash_seconds summary\n",
+            "latchkey_password_hash_seconds_sum {}\n",
+            "latchkey_password_hash_seconds_count {}\n",
         ),
-        gauges.hash_wait_seconds, gauges.hash_jobs_started,
+        gauges.hash_wait_seconds,
+        gauges.hash_jobs_started,
+        gauges.hash_run_seconds,
+        gauges.hash_jobs_finished,
     );
 }
 
@@ -282,6 +293,8 @@ mod tests {
         Gauges {
             hash_jobs_started: 7,
             hash_wait_seconds: 0.25,
+            hash_jobs_finished: 6,
+            hash_run_seconds: 0.125,
             hash_jobs: 3,
             hash_capacity: 10,
             pool_connections: 4,

@@ -34,22 +34,40 @@ pub struct Hasher {
     /// unknown users are checked against it, so they cost the same.
     dummy_hash: Arc<str>,
     in_flight: Arc<AtomicUsize>,
-    waits: Arc<WaitTotals>,
+    totals: Arc<JobTotals>,
 }
 
-/// Time jobs spent queued before a worker took them, summed.
+/// Jobs so far: how long they waited in the queue and how long they ran.
 #[derive(Default)]
-pub struct WaitTotals {
-    jobs: AtomicU64,
-    micros: AtomicU64,
+pub struct JobTotals {
+    started: AtomicU64,
+    wait_micros: AtomicU64,
+    finished: AtomicU64,
+    run_micros: AtomicU64,
 }
 
-impl WaitTotals {
-    /// Jobs started so far, and their summed queue wait in seconds.
-    pub fn read(&self) -> (u64, f64) {
-        let micros = self.micros.load(Ordering::Relaxed);
-        (self.jobs.load(Ordering::Relaxed), micros as f64 / 1e6)
+/// A reading of [`JobTotals`], in seconds.
+pub struct JobTotalsRead {
+    pub started: u64,
+    pub wait_seconds: f64,
+    pub finished: u64,
+    pub run_seconds: f64,
+}
+
+impl JobTotals {
+    pub fn read(&self) -> JobTotalsRead {
+        let seconds = |micros: &AtomicU64| micros.load(Ordering::Relaxed) as f64 / 1e6;
+        JobTotalsRead {
+            started: self.started.load(Ordering::Relaxed),
+            wait_seconds: seconds(&self.wait_micros),
+            finished: self.finished.load(Ordering::Relaxed),
+            run_seconds: seconds(&self.run_micros),
+        }
     }
+}
+
+fn micros_since(instant: Instant) -> u64 {
+    u64::try_from(instant.elapsed().as_micros()).unwrap_or(u64::MAX)
 }
 
 impl Hasher {
@@ -74,7 +92,7 @@ impl Hasher {
             cost,
             dummy_hash,
             in_flight: Arc::new(AtomicUsize::new(0)),
-            waits: Arc::new(WaitTotals::default()),
+            totals: Arc::new(JobTotals::default()),
         })
     }
 
@@ -86,9 +104,9 @@ impl Hasher {
         &self.dummy_hash
     }
 
-    /// How long jobs waited for a worker, in total.
-    pub fn waits(&self) -> &WaitTotals {
-        &self.waits
+    /// How long jobs waited for a worker and ran, in total.
+    pub fn totals(&self) -> &JobTotals {
+        &self.totals
     }
 
     /// Jobs queued or running right now.
@@ -123,13 +141,19 @@ impl Hasher {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let in_flight = Arc::clone(&self.in_flight);
         in_flight.fetch_add(1, Ordering::Relaxed);
-        let waits = Arc::clone(&self.waits);
+        let totals = Arc::clone(&self.totals);
         let queued = Instant::now();
         let job: Job = Box::new(move || {
-            let waited = u64::try_from(queued.elapsed().as_micros()).unwrap_or(u64::MAX);
-            waits.micros.fetch_add(waited, Ordering::Relaxed);
-            waits.jobs.fetch_add(1, Ordering::Relaxed);
+            totals
+                .wait_micros
+                .fetch_add(micros_since(queued), Ordering::Relaxed);
+            totals.started.fetch_add(1, Ordering::Relaxed);
+            let running = Instant::now();
             let result = task();
+            totals
+                .run_micros
+                .fetch_add(micros_since(running), Ordering::Relaxed);
+            totals.finished.fetch_add(1, Ordering::Relaxed);
             // Before replying: whoever sees the answer must not still see
             // this job counted.
             in_flight.fetch_sub(1, Ordering::Relaxed);

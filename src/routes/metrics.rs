@@ -12,10 +12,12 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     // r2d2's state() only takes the pool's internal lock: no I/O, so it is
     // fine on the async worker.
     let pool = state.pool.state();
-    let (hash_jobs_started, hash_wait_seconds) = state.hasher.waits().read();
+    let hashing = state.hasher.totals().read();
     let gauges = Gauges {
-        hash_jobs_started,
-        hash_wait_seconds,
+        hash_jobs_started: hashing.started,
+        hash_wait_seconds: hashing.wait_seconds,
+        hash_jobs_finished: hashing.finished,
+        hash_run_seconds: hashing.run_seconds,
         hash_jobs: state.hasher.in_flight(),
         hash_capacity: state.settings.hash_workers + state.settings.hash_queue,
         pool_connections: pool.connections,

@@ -88,6 +88,7 @@ async fn requests_and_logins_are_counted_by_route_pattern_and_status() {
         ),
         ("latchkey_password_hash_jobs", 0.0),
         ("latchkey_password_hash_queue_wait_seconds_count", 2.0),
+        ("latchkey_password_hash_seconds_count", 2.0),
         ("latchkey_refresh_reuse_detected_total", 0.0),
         (r#"latchkey_logins_total{result="throttled"}"#, 0.0),
         ("latchkey_password_hash_capacity", 10.0),
@@ -102,6 +103,9 @@ async fn requests_and_logins_are_counted_by_route_pattern_and_status() {
         ) > 0.0
     );
     assert!(value(&text, r#"latchkey_db_pool_connections{state="idle"}"#) >= 1.0);
+    // Two verifications at the test cost: each takes some time, far below a second.
+    let hashing = value(&text, "latchkey_password_hash_seconds_sum");
+    assert!(hashing > 0.0 && hashing < 2.0, "{text}");
     // A probed path never becomes a label.
     assert!(!text.contains("wp-admin"), "{text}");
 }
