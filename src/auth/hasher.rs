@@ -3,6 +3,7 @@
 //! piling up memory and latency.
 
 use std::collections::VecDeque;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
@@ -142,8 +143,7 @@ impl Hasher {
         T: Send + 'static,
     {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        let in_flight = Arc::clone(&self.in_flight);
-        in_flight.fetch_add(1, Ordering::Relaxed);
+        let counted = InFlight::count(&self.in_flight);
         let totals = Arc::clone(&self.totals);
         let queued = Instant::now();
         let job: Job = Box::new(move || {
@@ -159,16 +159,29 @@ impl Hasher {
             totals.finished.fetch_add(1, Ordering::Relaxed);
             // Before replying: whoever sees the answer must not still see
             // this job counted.
-            in_flight.fetch_sub(1, Ordering::Relaxed);
+            drop(counted);
             let _ = reply.send(result);
         });
-        match self.queue.0.offer(job) {
-            Ok(()) => answer.await.map_err(|_| Saturated),
-            Err(Saturated) => {
-                self.in_flight.fetch_sub(1, Ordering::Relaxed);
-                Err(Saturated)
-            }
-        }
+        // A refused job is dropped here, and a job that panics is unwound
+        // on its worker: either way its count goes with it.
+        self.queue.0.offer(job)?;
+        answer.await.map_err(|_| Saturated)
+    }
+}
+
+/// One job counted in [`Hasher::in_flight`] until this is dropped.
+struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    fn count(in_flight: &Arc<AtomicUsize>) -> Self {
+        in_flight.fetch_add(1, Ordering::Relaxed);
+        Self(Arc::clone(in_flight))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -256,7 +269,10 @@ fn work(shared: &Shared, index: usize) {
             state.running += 1;
             // Never hold the lock while a job runs.
             drop(state);
-            job();
+            // A panic (a bug) costs its request a 503, not a worker.
+            if std::panic::catch_unwind(AssertUnwindSafe(job)).is_err() {
+                tracing::error!("a password hashing job panicked");
+            }
             state = shared.lock();
             state.running -= 1;
         } else if state.closed {
@@ -340,5 +356,23 @@ mod tests {
             hasher.submit(|| ()).await.is_ok(),
             "room again once they ran"
         );
+    }
+
+    #[tokio::test]
+    async fn a_job_that_panics_is_refused_and_takes_neither_a_worker_nor_a_slot() {
+        // Without a worker left, a job would wait for ever: bound each wait.
+        async fn within<T>(job: impl Future<Output = T>) -> T {
+            tokio::time::timeout(std::time::Duration::from_secs(10), job)
+                .await
+                .expect("answered within 10 s")
+        }
+        let hasher = Hasher::start(1, 1, CHEAP).expect("start");
+        for _ in 0..3 {
+            let panicked = within(hasher.submit(|| panic!("a bug in a hashing job"))).await;
+            assert!(panicked.is_err());
+        }
+        assert_eq!(hasher.in_flight(), 0);
+        let name = within(hasher.submit(worker_name)).await;
+        assert_eq!(name.ok().as_deref(), Some("latchkey-hash-0"));
     }
 }
