@@ -66,25 +66,20 @@ pub fn admit(
     now_ms: i64,
 ) -> QueryResult<Admission> {
     let now_s = now_ms / 1000;
-    // Row locks: PostgreSQL needs FOR UPDATE; SQLite's BEGIN IMMEDIATE
-    // already serialises writers and does not know the clause.
-    let lock = if matches!(conn, AnyConnection::Postgresql(_)) {
-        " FOR UPDATE"
-    } else {
-        ""
-    };
     write_transaction(conn, |conn| {
-        diesel::sql_query(
+        // One statement that inserts the row or locks the existing one
+        // and returns it. An INSERT .. DO NOTHING followed by a SELECT ..
+        // FOR UPDATE lost a race on PostgreSQL: a success deleting the row
+        // in between left the SELECT with nothing (seen under concurrent
+        // logins of one account, answered 503).
+        let row: Counters = diesel::sql_query(
             "INSERT INTO login_failures (account_key, failures, day_start, day_failures, blocked_until_ms) \
-             VALUES ($1, 0, $2, 0, 0) ON CONFLICT (account_key) DO NOTHING",
+             VALUES ($1, 0, $2, 0, 0) \
+             ON CONFLICT (account_key) DO UPDATE SET account_key = excluded.account_key \
+             RETURNING failures, day_start, day_failures, blocked_until_ms",
         )
         .bind::<Text, _>(account_key)
         .bind::<BigInt, _>(now_s)
-        .execute(conn)?;
-        let row: Counters = diesel::sql_query(format!(
-            "SELECT failures, day_start, day_failures, blocked_until_ms FROM login_failures WHERE account_key = $1{lock}"
-        ))
-        .bind::<Text, _>(account_key)
         .get_result(conn)?;
         if row.blocked_until_ms > now_ms {
             return Ok(Admission::Wait(row.blocked_until_ms - now_ms));

@@ -284,3 +284,38 @@ async fn unknown_emails_cost_as_much_time_as_wrong_passwords() {
         "an unknown email takes {median:.2} times as long as a wrong password (all ratios: {ratios:.2?})"
     );
 }
+
+/// Each success deletes the account's counter row while other logins of
+/// the same account insert or update it. On PostgreSQL a check-then-insert
+/// lost that race (a 503 now and then); every one of these must succeed.
+#[tokio::test]
+async fn concurrent_right_logins_of_one_account_all_succeed() {
+    let app = TestApp::spawn_with(|s| {
+        s.rate_limit = false;
+        // Room for every login in flight: each counts until it succeeds.
+        s.account_free_failures = 100;
+    })
+    .await;
+    let clients = (0..8).map(|_| {
+        let (client, url) = (app.client.clone(), app.url("/token"));
+        tokio::spawn(async move {
+            let mut statuses = Vec::new();
+            for _ in 0..40 {
+                let response = client
+                    .post(&url)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body(form(&[("username", EMAIL), ("password", PASSWORD)]))
+                    .send()
+                    .await
+                    .expect("POST /token");
+                statuses.push(response.status().as_u16());
+            }
+            statuses
+        })
+    });
+    let mut statuses = Vec::new();
+    for client in clients.collect::<Vec<_>>() {
+        statuses.extend(client.await.expect("client task"));
+    }
+    assert!(statuses.iter().all(|&s| s == 200), "{statuses:?}");
+}
