@@ -56,3 +56,32 @@ async fn a_lost_database_is_503_with_a_generic_body_not_a_hang() {
         "answers within seconds"
     );
 }
+
+/// Connections are not tested on every check-out; one that died while idle
+/// in the pool (a database restart, an idle-connection killer) must still
+/// never reach a request.
+#[tokio::test]
+async fn pooled_connections_killed_while_idle_are_replaced_unseen() {
+    use diesel::Connection;
+    use diesel::connection::SimpleConnection;
+    let Some(app) = TestApp::spawn_postgres().await else {
+        return;
+    };
+    let token = app.access_token().await;
+    assert_eq!(app.get_me(&token).await.status(), 200);
+    let database = app.database.as_ref().expect("postgres app");
+    let mut admin =
+        diesel::PgConnection::establish(database.admin_url()).expect("connect as admin");
+    admin
+        .batch_execute(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}'",
+            database.name()
+        ))
+        .expect("terminate the pool's connections");
+    // Idle for longer than a pooled connection goes untested.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    for _ in 0..20 {
+        assert_eq!(app.get_me(&token).await.status(), 200);
+    }
+    assert_eq!(app.login(EMAIL, PASSWORD).await.status(), 200);
+}
