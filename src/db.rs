@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection};
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
@@ -58,7 +58,6 @@ impl Deref for DbPool {
         &self.pool
     }
 }
-pub type DbConnection = PooledConnection<AnyManager>;
 
 /// A pooled connection, with what decides when it is tested. r2d2 can test
 /// every check-out with a `SELECT 1`, which on PostgreSQL is a second round

@@ -294,12 +294,7 @@ fn base64_encode(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const CHEAP: Argon2Cost = Argon2Cost {
-        m_kib: 64,
-        t: 1,
-        p: 1,
-    };
+    use crate::auth::password::CHEAP;
 
     fn worker_name() -> String {
         std::thread::current().name().unwrap_or_default().to_owned()

@@ -140,15 +140,17 @@ fn is_current(cost: Argon2Cost, stored: &str) -> bool {
         && params.p_cost() == cost.p
 }
 
+/// A cost cheap enough for unit tests that hash.
+#[cfg(test)]
+pub(crate) const CHEAP: Argon2Cost = Argon2Cost {
+    m_kib: 64,
+    t: 1,
+    p: 1,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const CHEAP: Argon2Cost = Argon2Cost {
-        m_kib: 64,
-        t: 1,
-        p: 1,
-    };
 
     #[test]
     fn a_fresh_hash_verifies_and_needs_no_upgrade() {
