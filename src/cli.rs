@@ -81,6 +81,12 @@ pub enum KeysCommand {
     /// Add a new signing key: published at once, signing on running servers within 10 seconds;
     /// older keys keep verifying until their tokens have expired
     Rotate,
+    /// Retire a key now (after a leak): running servers refuse its tokens and stop publishing it
+    /// within 10 seconds. Retiring the signing key first adds a new one, as `rotate` does
+    Retire {
+        /// The key's id (`kid`), as `keys list` shows it
+        kid: String,
+    },
     /// Show every key with its algorithm, age and state
     List,
 }

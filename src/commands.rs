@@ -9,7 +9,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::auth::credentials::{Email, Password};
 use crate::auth::jwt;
-use crate::auth::keys::{KeyRing, StoredKey};
+use crate::auth::keys::{KeyRing, Retirement, StoredKey};
 use crate::auth::password;
 use crate::cli::{KeysCommand, UserCommand};
 use crate::config::Settings;
@@ -189,6 +189,32 @@ pub fn keys(settings: &Settings, command: KeysCommand) -> anyhow::Result<()> {
                 key.kid,
                 jwt::RELOAD_INTERVAL.as_secs()
             );
+        }
+        KeysCommand::Retire { kid } => {
+            if shared_secret.is_some() {
+                bail!(
+                    "LATCHKEY_JWT_SECRET is set, so there is no key ring to retire from: change the secret on every instance instead"
+                );
+            }
+            let retirement =
+                KeyRing::retire(&settings.data_dir, &kid, settings.jwt_alg, settings.access_ttl)?;
+            let wait = jwt::RELOAD_INTERVAL.as_secs();
+            match retirement {
+                Retirement::AlreadyRetired => println!("key {kid} has already retired"),
+                Retirement::Retired { replacement } => {
+                    tracing::warn!(event = "signing_key_retired", kid = %kid, "signing key retired now");
+                    println!(
+                        "retired key {kid}: running servers refuse its tokens and stop publishing it within {wait} seconds"
+                    );
+                    if let Some(key) = replacement {
+                        tracing::info!(event = "signing_key_rotated", kid = %key.kid, alg = %key.alg, "signing key rotated");
+                        println!(
+                            "it was the signing key: new {} signing key {}, signing on running servers within {wait} seconds",
+                            key.alg, key.kid
+                        );
+                    }
+                }
+            }
         }
         KeysCommand::List => {
             if let Some(secret) = shared_secret {

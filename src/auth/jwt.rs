@@ -1,6 +1,8 @@
 //! Access tokens: JWTs signed with the current key of the ring, verified
 //! against every key that has not retired. The ring is re-read in the
-//! background, so `latchkey keys rotate` reaches running servers.
+//! background, so `latchkey keys rotate` and `keys retire` reach running
+//! servers; a scheduled retirement is checked on every use, so it takes
+//! effect at its time without any reload.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -14,7 +16,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::keys::{KeyRing, StoredKey};
+use super::keys::{KeyRing, StoredKey, signing_key_at};
 use crate::config::JwtAlg;
 use crate::db::now_unix;
 
@@ -72,6 +74,8 @@ pub enum TokenError {
     Malformed,
     #[error("the token was signed with an unknown key")]
     UnknownKey,
+    #[error("the token was signed with a retired key")]
+    RetiredKey,
     #[error("the token is invalid: {0}")]
     Invalid(jsonwebtoken::errors::Error),
     #[error("cannot sign the token: {0}")]
@@ -84,11 +88,22 @@ struct LoadedKey {
     decoding: DecodingKey,
     /// The public JWK, for EdDSA keys.
     jwk: Option<serde_json::Value>,
+    /// From this moment (Unix seconds) the key neither verifies nor is
+    /// published.
+    retire_at: Option<i64>,
+}
+
+impl LoadedKey {
+    fn is_retired(&self, now: i64) -> bool {
+        self.retire_at.is_some_and(|at| at <= now)
+    }
 }
 
 /// The usable keys of one ring snapshot.
 struct Keys {
-    signing_kid: String,
+    /// The ring's keys that had not retired when it was read; which of them
+    /// signs is decided anew for each token.
+    ring: Vec<StoredKey>,
     by_kid: HashMap<String, LoadedKey>,
     /// Modification time of the ring file this snapshot was read from.
     modified: Option<SystemTime>,
@@ -167,8 +182,10 @@ impl TokenSigner {
         }
         let ring = KeyRing::read(path)?.context("the key ring file is missing")?;
         let keys = load_keys(&ring, self.alg, modified)?;
-        if keys.signing_kid != current.signing_kid {
-            tracing::info!(event = "signing_key_changed", kid = %keys.signing_kid, "now signing with a new key");
+        let now = now_unix();
+        let signing = keys.signing_kid(self.alg, now);
+        if signing != current.signing_kid(self.alg, now) {
+            tracing::info!(event = "signing_key_changed", kid = signing.unwrap_or("none"), "now signing with a new key");
         }
         match self.keys.write() {
             Ok(mut slot) => *slot = Arc::new(keys),
@@ -195,11 +212,11 @@ impl TokenSigner {
         session_id: Option<i64>,
     ) -> Result<AccessToken, TokenError> {
         let keys = self.snapshot();
-        let key = keys
-            .by_kid
-            .get(&keys.signing_kid)
-            .ok_or_else(|| TokenError::Signing("no signing key".into()))?;
         let now = now_unix();
+        let (kid, key) = keys
+            .signing_kid(self.alg, now)
+            .and_then(|kid| Some((kid, keys.by_kid.get(kid)?)))
+            .ok_or_else(|| TokenError::Signing("no signing key".into()))?;
         let mut jti = [0u8; 16];
         rand::fill(&mut jti);
         let claims = Claims {
@@ -214,7 +231,7 @@ impl TokenSigner {
             sid: session_id.map(|id| id.to_string()),
         };
         let mut header = Header::new(key.algorithm);
-        header.kid = Some(keys.signing_kid.clone());
+        header.kid = Some(kid.to_owned());
         let token = jsonwebtoken::encode(&header, &claims, &key.encoding)
             .map_err(|e| TokenError::Signing(e.to_string()))?;
         Ok(AccessToken {
@@ -224,8 +241,8 @@ impl TokenSigner {
         })
     }
 
-    /// Checks signature, algorithm (pinned per key), `kid`, `exp`, `nbf`,
-    /// `iss` (and `aud` when configured).
+    /// Checks signature, algorithm (pinned per key), `kid` (and that its
+    /// key has not retired), `exp`, `nbf`, `iss` (and `aud` when configured).
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
         let keys = self.snapshot();
@@ -234,6 +251,9 @@ impl TokenSigner {
             .as_deref()
             .and_then(|kid| keys.by_kid.get(kid))
             .ok_or(TokenError::UnknownKey)?;
+        if key.is_retired(now_unix()) {
+            return Err(TokenError::RetiredKey);
+        }
         let validation = self
             .validations
             .get(&key.algorithm)
@@ -243,12 +263,15 @@ impl TokenSigner {
             .map_err(TokenError::Invalid)
     }
 
-    /// The JWK set of the public keys (empty for HS256).
+    /// The JWK set of the public keys that have not retired (empty for
+    /// HS256).
     pub fn jwks(&self) -> serde_json::Value {
         let keys = self.snapshot();
+        let now = now_unix();
         let mut list: Vec<&serde_json::Value> = keys
             .by_kid
             .values()
+            .filter(|k| !k.is_retired(now))
             .filter_map(|k| k.jwk.as_ref())
             .collect();
         list.sort_by_key(|jwk| jwk["kid"].as_str().map(str::to_owned));
@@ -274,22 +297,31 @@ fn validation(algorithm: Algorithm, issuer: &str, audience: Option<&str>) -> Val
     validation
 }
 
+impl Keys {
+    fn signing_kid(&self, alg: JwtAlg, now: i64) -> Option<&str> {
+        signing_key_at(&self.ring, alg, now).map(|k| k.kid.as_str())
+    }
+}
+
 fn load_keys(ring: &KeyRing, alg: JwtAlg, modified: Option<SystemTime>) -> anyhow::Result<Keys> {
     let now = now_unix();
-    let signing_kid = ring
-        .signing_key(alg)
-        .with_context(|| format!("the key ring holds no {} signing key", alg.name()))?
-        .kid
-        .clone();
+    ring.signing_key(alg)
+        .with_context(|| format!("the key ring holds no {} signing key", alg.name()))?;
+    let live: Vec<StoredKey> = ring
+        .keys
+        .iter()
+        .filter(|k| !k.is_retired(now))
+        .cloned()
+        .collect();
     let mut by_kid = HashMap::new();
-    for key in ring.keys.iter().filter(|k| !k.is_retired(now)) {
+    for key in &live {
         by_kid.insert(
             key.kid.clone(),
             load_key(key).with_context(|| format!("key {}", key.kid))?,
         );
     }
     Ok(Keys {
-        signing_kid,
+        ring: live,
         by_kid,
         modified,
     })
@@ -302,6 +334,7 @@ fn load_key(key: &StoredKey) -> anyhow::Result<LoadedKey> {
             encoding: EncodingKey::from_secret(key.material.as_bytes()),
             decoding: DecodingKey::from_secret(key.material.as_bytes()),
             jwk: None,
+            retire_at: key.retire_at,
         }),
         "EdDSA" => {
             let seed: [u8; 32] = URL_SAFE_NO_PAD
@@ -326,6 +359,7 @@ fn load_key(key: &StoredKey) -> anyhow::Result<LoadedKey> {
                     "use": "sig",
                     "alg": "EdDSA",
                 })),
+                retire_at: key.retire_at,
             })
         }
         other => anyhow::bail!("unknown key algorithm {other:?}"),

@@ -154,16 +154,7 @@ impl KeyRing {
     /// scheduled to retire, else (a rotation to another algorithm) the
     /// newest `alg` key still verifying.
     pub fn signing_key(&self, alg: JwtAlg) -> Option<&StoredKey> {
-        let now = now_unix();
-        let of_alg = || {
-            self.keys
-                .iter()
-                .filter(move |k| k.alg == alg.name() && !k.is_retired(now))
-        };
-        of_alg()
-            .filter(|k| k.retire_at.is_none())
-            .max_by_key(|k| k.created_at)
-            .or_else(|| of_alg().max_by_key(|k| k.created_at))
+        signing_key_at(&self.keys, alg, now_unix())
     }
 
     /// Adds a new `alg` key that becomes the signing key, and schedules the
@@ -171,25 +162,79 @@ impl KeyRing {
     pub fn rotate(data_dir: &Path, alg: JwtAlg, access_ttl: Duration) -> anyhow::Result<StoredKey> {
         let path = Self::path(data_dir);
         let mut ring = Self::read(&path)?.unwrap_or_default();
-        let now = now_unix();
+        let new = ring.add_signing_key(alg, access_ttl, now_unix());
+        replace(&path, &ring)?;
+        Ok(new)
+    }
+
+    fn add_signing_key(&mut self, alg: JwtAlg, access_ttl: Duration, now: i64) -> StoredKey {
         let retire_at = now + (access_ttl + RETIRE_MARGIN).as_secs() as i64;
-        ring.keys.retain(|k| !k.is_retired(now));
-        for key in &mut ring.keys {
+        self.keys.retain(|k| !k.is_retired(now));
+        for key in &mut self.keys {
             key.retire_at.get_or_insert(retire_at);
         }
         let mut new = StoredKey::generate(alg);
         // Strictly newer than any key, even within the same second.
-        new.created_at = ring
+        new.created_at = self
             .keys
             .iter()
             .map(|k| k.created_at + 1)
             .max()
             .unwrap_or(now)
             .max(now);
-        ring.keys.push(new.clone());
-        replace(&path, &ring)?;
-        Ok(new)
+        self.keys.push(new.clone());
+        new
     }
+
+    /// Retires key `kid` now (after a leak). Retiring the `alg` signing key
+    /// first adds a new one, as `rotate` does, so servers never run out of
+    /// a key to sign with.
+    pub fn retire(
+        data_dir: &Path,
+        kid: &str,
+        alg: JwtAlg,
+        access_ttl: Duration,
+    ) -> anyhow::Result<Retirement> {
+        let path = Self::path(data_dir);
+        let mut ring = Self::read(&path)?.unwrap_or_default();
+        let now = now_unix();
+        let Some(key) = ring.keys.iter().find(|k| k.kid == kid) else {
+            bail!("no key {kid} in the key ring {}", path.display());
+        };
+        if key.is_retired(now) {
+            return Ok(Retirement::AlreadyRetired);
+        }
+        let is_signing = ring.signing_key(alg).is_some_and(|k| k.kid == kid);
+        let replacement = is_signing.then(|| ring.add_signing_key(alg, access_ttl, now));
+        for key in ring.keys.iter_mut().filter(|k| k.kid == kid) {
+            key.retire_at = Some(now);
+        }
+        replace(&path, &ring)?;
+        Ok(Retirement::Retired { replacement })
+    }
+}
+
+/// What `KeyRing::retire` did.
+#[derive(Debug)]
+pub enum Retirement {
+    /// Retired now; `replacement` is the new signing key when the retired
+    /// key was the one signing.
+    Retired { replacement: Option<StoredKey> },
+    AlreadyRetired,
+}
+
+/// [`KeyRing::signing_key`] among `keys` at the moment `now`: running
+/// servers ask again on every signature, so a key that retires meanwhile
+/// stops signing without a reload.
+pub fn signing_key_at(keys: &[StoredKey], alg: JwtAlg, now: i64) -> Option<&StoredKey> {
+    let of_alg = || {
+        keys.iter()
+            .filter(move |k| k.alg == alg.name() && !k.is_retired(now))
+    };
+    of_alg()
+        .filter(|k| k.retire_at.is_none())
+        .max_by_key(|k| k.created_at)
+        .or_else(|| of_alg().max_by_key(|k| k.created_at))
 }
 
 impl JwtAlg {

@@ -188,6 +188,155 @@ async fn keys_retire_once_their_tokens_have_expired() {
     assert_eq!(app.get_me(&app.access_token().await).await.status(), 200);
 }
 
+fn kid_of(token: &str) -> String {
+    jsonwebtoken::decode_header(token)
+        .expect("header")
+        .kid
+        .expect("kid")
+}
+
+fn published_kids(set: &Value) -> Vec<String> {
+    set["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .filter_map(|k| k["kid"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_key_stops_verifying_at_its_retirement_time_without_a_file_change() {
+    let app = TestApp::spawn_with(eddsa).await;
+    let old_token = app.access_token().await;
+    let old_kid = kid_of(&old_token);
+    let dir = app.data_dir().display().to_string();
+    let eddsa_env = [("LATCHKEY_JWT_ALG", "EdDSA")];
+    let rotated = latchkey_with_env(&["--data-dir", &dir, "keys", "rotate"], None, &eddsa_env);
+    assert!(rotated.status.success());
+
+    // Bring the old key's retirement close, then leave the file alone.
+    let path = app.data_dir().join("keys.json");
+    let mut ring: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+    let retire_at = latchkey::db::now_unix() + 3;
+    for key in ring["keys"].as_array_mut().expect("keys") {
+        if key["kid"] == old_kid.as_str() {
+            key["retire_at"] = Value::from(retire_at);
+        }
+    }
+    std::fs::write(&path, ring.to_string()).expect("write");
+    assert!(published_kids(&jwks(&app).await).contains(&old_kid));
+    assert_eq!(app.get_me(&old_token).await.status(), 200);
+
+    while latchkey::db::now_unix() <= retire_at {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        app.get_me(&old_token).await.status(),
+        401,
+        "refused from its retirement time on"
+    );
+    let kids = published_kids(&jwks(&app).await);
+    assert!(!kids.contains(&old_kid), "no longer published: {kids:?}");
+    assert_eq!(kids.len(), 1);
+    assert_eq!(app.get_me(&app.access_token().await).await.status(), 200);
+}
+
+#[tokio::test]
+async fn keys_retire_ends_a_leaked_signing_key_at_once_and_a_new_key_signs() {
+    let app = TestApp::spawn_with(eddsa).await;
+    let leaked_token = app.access_token().await;
+    let leaked = kid_of(&leaked_token);
+    let dir = app.data_dir().display().to_string();
+    let eddsa_env = [("LATCHKEY_JWT_ALG", "EdDSA")];
+
+    let retired = latchkey_with_env(
+        &["--data-dir", &dir, "keys", "retire", &leaked],
+        None,
+        &eddsa_env,
+    );
+    assert!(
+        retired.status.success(),
+        "{}",
+        String::from_utf8_lossy(&retired.stderr)
+    );
+    let said = stdout(&retired);
+    assert!(
+        said.contains(&format!("retired key {leaked}")),
+        "{said}"
+    );
+
+    let kids = published_kids(&jwks(&app).await); // also reloads the ring
+    assert_eq!(kids.len(), 1, "only the new key is published: {kids:?}");
+    assert!(!kids.contains(&leaked));
+    assert!(said.contains(&kids[0]), "names the new signing key: {said}");
+    assert_eq!(app.get_me(&leaked_token).await.status(), 401);
+
+    let fresh = app.access_token().await;
+    assert_eq!(kid_of(&fresh), kids[0], "signed with the new key");
+    assert_eq!(app.get_me(&fresh).await.status(), 200);
+
+    let listed = stdout(&latchkey_with_env(
+        &["--data-dir", &dir, "keys", "list"],
+        None,
+        &eddsa_env,
+    ));
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with(&leaked) && l.ends_with("retired")),
+        "{listed}"
+    );
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with(&kids[0]) && l.ends_with("signing")),
+        "{listed}"
+    );
+}
+
+#[tokio::test]
+async fn keys_retire_ends_an_older_key_and_leaves_the_signing_key_alone() {
+    let app = TestApp::spawn().await;
+    let old_token = app.access_token().await;
+    let old_kid = kid_of(&old_token);
+    let dir = app.data_dir().display().to_string();
+    assert!(
+        latchkey(&["--data-dir", &dir, "keys", "rotate"], None)
+            .status
+            .success()
+    );
+    jwks(&app).await; // reloads the ring
+    let new_token = app.access_token().await;
+    let new_kid = kid_of(&new_token);
+    assert_ne!(new_kid, old_kid);
+
+    let retired = latchkey(&["--data-dir", &dir, "keys", "retire", &old_kid], None);
+    assert!(retired.status.success());
+    jwks(&app).await; // reloads the ring now rather than within 10 seconds
+
+    assert_eq!(app.get_me(&old_token).await.status(), 401);
+    assert_eq!(app.get_me(&new_token).await.status(), 200);
+    assert_eq!(kid_of(&app.access_token().await), new_kid);
+}
+
+#[test]
+fn keys_retire_refuses_an_unknown_key_and_a_configured_secret() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = dir.path().display().to_string();
+    let output = latchkey(&["--data-dir", &dir, "keys", "retire", "no-such-kid"], None);
+    assert_fails_with(&output, "no key no-such-kid");
+    let output = latchkey_with_env(
+        &["--data-dir", &dir, "keys", "retire", "no-such-kid"],
+        None,
+        &[(
+            "LATCHKEY_JWT_SECRET",
+            "a shared secret of at least thirty-two bytes",
+        )],
+    );
+    assert_fails_with(&output, "change the secret");
+}
+
 #[test]
 fn rotate_refuses_when_the_secret_is_configured() {
     let dir = tempfile::tempdir().expect("tempdir");
