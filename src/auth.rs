@@ -30,6 +30,8 @@ use crate::state::AppState;
 /// hash. Unknown emails are verified against a dummy hash and disabled
 /// users are refused after verification, so every admitted failure costs
 /// one verification and gives the same error.
+/// The user comes back with the hash the password matched (upgraded, if it
+/// was), which [`session::open`] checks is still current.
 pub async fn authenticate(
     state: &AppState,
     client: IpAddr,
@@ -101,21 +103,26 @@ async fn check_account(
     );
     let verification = state.hasher.verify(password, stored).await?;
     match (user, verification) {
-        (Some(user), Verification::Match { upgraded }) if !user.disabled => {
+        (Some(mut user), Verification::Match { upgraded }) if !user.disabled => {
             let (id, old_hash) = (user.id, user.password_hash.clone());
             let saved = db::run(&state.pool, move |conn| {
                 login_failures::reset(conn, &key)?;
-                if let Some(new_hash) = &upgraded {
-                    users::upgrade_password_hash(conn, id, &old_hash, new_hash)?;
+                match upgraded {
+                    Some(new_hash) => Ok(users::upgrade_password_hash(
+                        conn, id, &old_hash, &new_hash,
+                    )?
+                    .then_some(new_hash)),
+                    None => Ok(None),
                 }
-                Ok(upgraded.is_some())
             })
             .await?;
-            if saved {
+            if let Some(new_hash) = saved {
                 tracing::info!(
                     user_id = id,
                     "upgraded the password hash to the current argon2id parameters"
                 );
+                // The hash a session is opened against (see session::open).
+                user.password_hash = new_hash;
             }
             Ok(user)
         }

@@ -25,14 +25,25 @@ use crate::state::AppState;
 pub struct Caller {
     pub user: User,
     pub claims: Claims,
-    /// When the caller's session ends (tokens without a session: `None`).
-    pub session_ends: Option<i64>,
+    /// When the caller's session ends.
+    pub session_ends: i64,
 }
 
 impl Caller {
+    /// The token's scopes that the user still holds: `user scopes` takes
+    /// scopes away on the next request, not when the token expires. (A
+    /// scope added later needs a new sign-in; a token never carries more
+    /// than it was issued with.)
+    pub fn scopes(&self) -> impl Iterator<Item = &str> {
+        let held = &self.user.scopes;
+        self.claims
+            .scopes()
+            .filter(move |s| held.split_whitespace().any(|h| h == *s))
+    }
+
     /// RFC 6750: a token without `scope` gets 403 `insufficient_scope`.
     pub fn require_scope(&self, scope: &'static str) -> Result<(), ApiError> {
-        if self.claims.scopes().any(|s| s == scope) {
+        if self.scopes().any(|s| s == scope) {
             Ok(())
         } else {
             Err(ApiError::InsufficientScope(scope))
@@ -129,7 +140,7 @@ async fn renew(
         user,
         successor,
         scopes,
-    }) = session::rotate(state, presented, "cookie").await?
+    }) = session::rotate(state, presented, None, "cookie").await?
     else {
         return Err(ApiError::InvalidToken("the session has ended".into()));
     };
@@ -151,7 +162,7 @@ async fn renew(
     Ok(Caller {
         user,
         claims,
-        session_ends: Some(session.expires_at),
+        session_ends: session.expires_at,
     })
 }
 
@@ -183,19 +194,20 @@ pub async fn renew_cookies(
 }
 
 /// Checks, in one database round, that the token's user and session are
-/// still good.
+/// still good. Every access token belongs to a session (`sid`), so logout,
+/// `user passwd` and `user disable` can end it; one without is refused.
 pub async fn caller_for(state: &AppState, claims: Claims) -> Result<Caller, ApiError> {
     let email = claims.sub.clone();
-    let session = claims.session_id();
+    let Some(session) = claims.session_id() else {
+        return Err(ApiError::InvalidToken("the token has no session".into()));
+    };
     let found = db::run(&state.pool, move |conn| {
         sessions::user_with_session(conn, &email, session)
     })
     .await?;
     match found {
-        Some((_, None)) if session.is_some() => {
-            Err(ApiError::InvalidToken("the session has ended".into()))
-        }
-        Some((user, session_ends)) if !user.disabled => Ok(Caller {
+        Some((_, None)) => Err(ApiError::InvalidToken("the session has ended".into())),
+        Some((user, Some(session_ends))) if !user.disabled => Ok(Caller {
             user,
             claims,
             session_ends,

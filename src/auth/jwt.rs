@@ -185,7 +185,11 @@ impl TokenSigner {
         let now = now_unix();
         let signing = keys.signing_kid(self.alg, now);
         if signing != current.signing_kid(self.alg, now) {
-            tracing::info!(event = "signing_key_changed", kid = signing.unwrap_or("none"), "now signing with a new key");
+            tracing::info!(
+                event = "signing_key_changed",
+                kid = signing.unwrap_or("none"),
+                "now signing with a new key"
+            );
         }
         match self.keys.write() {
             Ok(mut slot) => *slot = Arc::new(keys),

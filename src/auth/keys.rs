@@ -219,7 +219,9 @@ impl KeyRing {
 pub enum Retirement {
     /// Retired now; `replacement` is the new signing key when the retired
     /// key was the one signing.
-    Retired { replacement: Option<StoredKey> },
+    Retired {
+        replacement: Option<StoredKey>,
+    },
     AlreadyRetired,
 }
 

@@ -13,7 +13,8 @@ pub struct Rotated {
     pub session: Session,
     pub user: User,
     pub successor: RefreshToken,
-    /// The session's scopes that the user still holds today.
+    /// The scopes the new access token carries: asked for, held by the
+    /// session, and still held by the user today.
     pub scopes: Vec<String>,
 }
 
@@ -25,31 +26,47 @@ pub fn refresh_policy(state: &AppState) -> RefreshPolicy {
     }
 }
 
-/// Opens a session for a fresh login; returns its id and first refresh token.
+/// Opens a session for a fresh login; returns its id and first refresh
+/// token. `user` is as its password was verified: if the password changed
+/// since, the login fails as a wrong password would.
 pub async fn open(
     state: &AppState,
     user: &User,
     scopes: &[String],
 ) -> Result<(i64, RefreshToken), ApiError> {
-    let (user_id, scopes, policy) = (user.id, scopes.to_vec(), refresh_policy(state));
-    let (session, refresh) = db::run(&state.pool, move |conn| {
-        sessions::create(conn, user_id, &scopes, policy)
+    let (user_id, verified_hash) = (user.id, user.password_hash.clone());
+    let (scopes, policy) = (scopes.to_vec(), refresh_policy(state));
+    let opened = db::run(&state.pool, move |conn| {
+        sessions::create(conn, user_id, &verified_hash, &scopes, policy)
     })
     .await?;
-    Ok((session.id, refresh))
+    match opened {
+        Some((session, refresh)) => Ok((session.id, refresh)),
+        None => {
+            tracing::info!(
+                event = "login_raced_password_change",
+                user_id,
+                "the password changed during the login; no session opened"
+            );
+            Err(ApiError::InvalidCredentials)
+        }
+    }
 }
 
-/// Rotates `presented`. `None` when it is refused (unknown, expired,
-/// revoked) or reused, in which case its whole session is now revoked and
-/// the event is logged and counted; `via` says which door it came through.
+/// Rotates `presented`, narrowing the scopes to `requested` (none: every
+/// scope the session still holds). `None` when it is refused (unknown,
+/// expired, revoked) or reused, in which case its whole session is now
+/// revoked and the event is logged and counted; `via` says which door it
+/// came through. A scope not held is `invalid_scope`, and spends nothing.
 pub async fn rotate(
     state: &AppState,
     presented: RefreshToken,
+    requested: Option<String>,
     via: &'static str,
 ) -> Result<Option<Rotated>, ApiError> {
     let policy = refresh_policy(state);
     match db::run(&state.pool, move |conn| {
-        sessions::rotate(conn, &presented, policy)
+        sessions::rotate(conn, &presented, policy, requested.as_deref())
     })
     .await?
     {
@@ -57,22 +74,15 @@ pub async fn rotate(
             session,
             user,
             token,
-        } => {
-            let held = user.scope_list();
-            let scopes = session
-                .scopes
-                .split_whitespace()
-                .filter(|s| held.iter().any(|h| h == s))
-                .map(str::to_owned)
-                .collect();
-            Ok(Some(Rotated {
-                session,
-                user,
-                successor: token,
-                scopes,
-            }))
-        }
+            scopes,
+        } => Ok(Some(Rotated {
+            session,
+            user,
+            successor: token,
+            scopes,
+        })),
         Rotation::Refused => Ok(None),
+        Rotation::InvalidScope(scope) => Err(ApiError::InvalidScope(scope)),
         Rotation::Reused {
             session_id,
             user_id,

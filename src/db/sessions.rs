@@ -51,25 +51,33 @@ impl RefreshPolicy {
 
 /// What presenting a refresh token led to.
 pub enum Rotation {
-    /// A live successor (new, or the same one again within the grace).
+    /// A live successor (new, or the same one again within the grace), with
+    /// the scopes its access token carries.
     Rotated {
         session: Session,
         user: User,
         token: RefreshToken,
+        scopes: Vec<String>,
     },
     /// Unknown, expired, revoked, or the user is disabled.
     Refused,
+    /// A scope was asked for that the session does not hold (any more):
+    /// refused before anything changed, so the token is still good.
+    InvalidScope(String),
     /// An already-rotated token outside the grace: the family is now revoked.
     Reused { session_id: i64, user_id: i64 },
 }
 
-/// Opens a session for `user` and returns it with its first refresh token.
+/// Opens a session for `user` and returns it with its first refresh token;
+/// `None` if the user's password hash is no longer `verified_hash` (or the
+/// user was disabled) since the password was checked.
 pub fn create(
     conn: &mut AnyConnection,
     user_id: i64,
+    verified_hash: &str,
     scopes: &[String],
     policy: RefreshPolicy,
-) -> QueryResult<(Session, RefreshToken)> {
+) -> QueryResult<Option<(Session, RefreshToken)>> {
     let now = now_unix();
     let session = Session {
         id: random_id(),
@@ -80,7 +88,24 @@ pub fn create(
         revoked_at: None,
     };
     let token = RefreshToken::generate();
-    write_transaction(conn, |conn| {
+    let opened = write_transaction(conn, |conn| -> QueryResult<Option<()>> {
+        // A password change committing between the check and this insert
+        // must not leave a session opened with the old password. This
+        // no-op update re-checks the hash and holds the user's row until
+        // commit (PostgreSQL: `user passwd` waits for the session to exist,
+        // then revokes it; or, committed first, leaves nothing to match;
+        // SQLite: writers are serialised anyway).
+        let unchanged = diesel::update(
+            users::table
+                .filter(users::id.eq(user_id))
+                .filter(users::password_hash.eq(verified_hash))
+                .filter(users::disabled.eq(false)),
+        )
+        .set(users::password_hash.eq(users::password_hash))
+        .execute(conn)?;
+        if unchanged == 0 {
+            return Ok(None);
+        }
         diesel::insert_into(sessions::table)
             .values((
                 sessions::id.eq(session.id),
@@ -95,9 +120,10 @@ pub fn create(
             &token,
             session.id,
             policy.token_expiry(session.expires_at),
-        )
+        )?;
+        Ok(Some(()))
     })?;
-    Ok((session, token))
+    Ok(opened.map(|()| (session, token)))
 }
 
 fn insert_token(
@@ -117,11 +143,13 @@ fn insert_token(
         .map(drop)
 }
 
-/// Exchanges `presented` for its successor; see [`Rotation`].
+/// Exchanges `presented` for its successor; see [`Rotation`]. `requested`
+/// narrows the scopes (none or empty: every scope the session still holds).
 pub fn rotate(
     conn: &mut AnyConnection,
     presented: &RefreshToken,
     policy: RefreshPolicy,
+    requested: Option<&str>,
 ) -> QueryResult<Rotation> {
     let hash = presented.hash();
     write_transaction(conn, |conn| {
@@ -146,8 +174,15 @@ pub fn rotate(
         {
             return Ok(Rotation::Refused);
         }
+        // Never more than the session was granted, nor than the user holds
+        // today; checked before the token is spent.
+        let scopes = narrow_scopes(&held_scopes(&session, &user), requested);
         let now_ms = now_millis();
-        if stored.used_at.is_none() {
+        let again = if stored.used_at.is_none() {
+            let granted = match &scopes {
+                Ok(granted) => granted.clone(),
+                Err(scope) => return Ok(Rotation::InvalidScope(scope.clone())),
+            };
             let successor = RefreshToken::generate();
             let claimed = diesel::update(
                 refresh_tokens::table
@@ -170,31 +205,48 @@ pub fn rotate(
                     session,
                     user,
                     token: successor,
+                    scopes: granted,
                 });
             }
             // Another transaction rotated it first (PostgreSQL re-checks the
             // condition after waiting for its row lock): treat as a retry.
-            let again = refresh_tokens::table
+            let rotated = refresh_tokens::table
                 .filter(refresh_tokens::token_hash.eq(&hash))
                 .select(StoredToken::as_select())
                 .first(conn)?;
-            return retry_or_reuse(conn, presented, again, session, user, now_ms, policy);
+            successor_again(conn, presented, rotated, now_ms, policy)?
+        } else {
+            successor_again(conn, presented, stored, now_ms, policy)?
+        };
+        match (again, scopes) {
+            (Some(token), Ok(scopes)) => Ok(Rotation::Rotated {
+                session,
+                user,
+                token,
+                scopes,
+            }),
+            (Some(_), Err(scope)) => Ok(Rotation::InvalidScope(scope)),
+            (None, _) => {
+                revoke(conn, session.id)?;
+                Ok(Rotation::Reused {
+                    session_id: session.id,
+                    user_id: user.id,
+                })
+            }
         }
-        retry_or_reuse(conn, presented, stored, session, user, now_ms, policy)
     })
 }
 
-/// A presentation of an already-rotated token: the same successor within
-/// the grace window, otherwise the family is revoked.
-fn retry_or_reuse(
+/// For a presentation of an already-rotated token: its successor again,
+/// if it was rotated within the grace window and its successor is still
+/// unused (it is the token just rotated). `None` means reuse.
+fn successor_again(
     conn: &mut AnyConnection,
     presented: &RefreshToken,
     stored: StoredToken,
-    session: Session,
-    user: User,
     now_ms: i64,
     policy: RefreshPolicy,
-) -> QueryResult<Rotation> {
+) -> QueryResult<Option<RefreshToken>> {
     let within_grace = stored
         .used_at
         .is_some_and(|used| now_ms - used < policy.grace_millis);
@@ -202,20 +254,48 @@ fn retry_or_reuse(
         .successor_sealed
         .as_deref()
         .and_then(|sealed| presented.unseal(sealed));
-    match successor {
-        Some(token) if within_grace => Ok(Rotation::Rotated {
-            session,
-            user,
-            token,
-        }),
-        _ => {
-            revoke(conn, session.id)?;
-            Ok(Rotation::Reused {
-                session_id: session.id,
-                user_id: user.id,
-            })
+    let Some(successor) = successor.filter(|_| within_grace) else {
+        return Ok(None);
+    };
+    // A token rotated two refreshes ago has a spent successor: handing that
+    // out would mint a fresh access token from an old refresh token.
+    let unused: i64 = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(successor.hash()))
+        .filter(refresh_tokens::used_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok((unused == 1).then_some(successor))
+}
+
+/// The session's scopes that its user still holds.
+fn held_scopes(session: &Session, user: &User) -> Vec<String> {
+    let held = user.scope_list();
+    session
+        .scopes
+        .split_whitespace()
+        .filter(|s| held.iter().any(|h| h == s))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The scopes a grant carries: all of `held` without `requested` (or with
+/// an empty one, as FastAPI clients send), else exactly those asked for,
+/// each of which must be held; `Err` names the first that is not.
+pub fn narrow_scopes(held: &[String], requested: Option<&str>) -> Result<Vec<String>, String> {
+    let requested: Vec<&str> = requested.unwrap_or("").split_whitespace().collect();
+    if requested.is_empty() {
+        return Ok(held.to_vec());
+    }
+    let mut granted: Vec<String> = Vec::new();
+    for scope in requested {
+        if !held.iter().any(|h| h == scope) {
+            return Err(scope.to_owned());
+        }
+        if !granted.iter().any(|g| g == scope) {
+            granted.push(scope.to_owned());
         }
     }
+    Ok(granted)
 }
 
 /// Revokes one session (idempotent).
@@ -257,17 +337,14 @@ pub fn revoke_all_for_user(conn: &mut AnyConnection, user_id: i64) -> QueryResul
     .execute(conn)
 }
 
-/// The user with `email` and, when `session_id` is given, when that session
-/// of theirs ends (`None` if it is revoked, expired, missing or someone
-/// else's). One statement: this runs on every authenticated request.
+/// The user with `email` and when their session `session_id` ends (`None`
+/// if it is revoked, expired, missing or someone else's). One statement:
+/// this runs on every authenticated request.
 pub fn user_with_session(
     conn: &mut AnyConnection,
     email: &str,
-    session_id: Option<i64>,
+    id: i64,
 ) -> QueryResult<Option<(User, Option<i64>)>> {
-    let Some(id) = session_id else {
-        return Ok(super::users::find_by_email(conn, email)?.map(|user| (user, None)));
-    };
     let found = users::table
         .left_join(
             sessions::table.on(sessions::id

@@ -109,21 +109,21 @@ pub fn set_password_hash(
 }
 
 /// Replaces the hash only if it is still `old_hash`, so an upgrade on login
-/// never overwrites a password changed meanwhile.
+/// never overwrites a password changed meanwhile; returns whether it did.
 pub fn upgrade_password_hash(
     conn: &mut AnyConnection,
     id: i64,
     old_hash: &str,
     new_hash: &str,
-) -> QueryResult<()> {
-    diesel::update(
+) -> QueryResult<bool> {
+    let changed = diesel::update(
         users::table
             .filter(users::id.eq(id))
             .filter(users::password_hash.eq(old_hash)),
     )
     .set(users::password_hash.eq(new_hash))
     .execute(conn)?;
-    Ok(())
+    Ok(changed > 0)
 }
 
 /// Returns whether the user exists.

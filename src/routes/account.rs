@@ -34,10 +34,10 @@ pub async fn page(
         Err(e) => return error_page(e),
     };
     let (builder, csrf_token) = html::with_csrf(&req, jar, StatusCode::OK);
-    let session_ends = caller.session_ends.unwrap_or(caller.claims.exp);
+    let session_ends = caller.session_ends;
     let page = AccountPage {
         email: &caller.user.email,
-        scopes: caller.claims.scopes().map(str::to_owned).collect(),
+        scopes: caller.scopes().map(str::to_owned).collect(),
         session_ends: rfc3339(session_ends),
         session_ends_text: readable_time(session_ends),
         csrf_token: &csrf_token,

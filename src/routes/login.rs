@@ -87,14 +87,18 @@ pub async fn submit(
     let email = form.get("username").unwrap_or("");
     let password = form.get("password").unwrap_or("");
     let client = client_address(&req, &state.settings.trusted_proxies);
-    match authenticate(&state, client, email, password).await {
-        Ok(user) => match sign_in(&state, jar, &user, &next).await {
-            Ok(response) => {
-                tracing::info!(event = "login_succeeded", via = "form", client = %client, user_id = user.id, "signed in");
-                response
-            }
-            Err(e) => error_page(e),
-        },
+    // A password changed during the check fails in sign_in, as a wrong one.
+    let signed_in = match authenticate(&state, client, email, password).await {
+        Ok(user) => sign_in(&state, jar, &user, &next)
+            .await
+            .map(|response| (user.id, response)),
+        Err(e) => Err(e),
+    };
+    match signed_in {
+        Ok((user_id, response)) => {
+            tracing::info!(event = "login_succeeded", via = "form", client = %client, user_id, "signed in");
+            response
+        }
         Err(ApiError::InvalidCredentials) => {
             tracing::info!(event = "login_failed", via = "form", client = %client, "sign-in refused");
             login_form(

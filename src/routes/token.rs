@@ -11,6 +11,7 @@ use crate::auth::authenticate;
 use crate::auth::client_address::client_address;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::session;
+use crate::db::sessions;
 use crate::db::users::User;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -82,15 +83,14 @@ async fn refresh_grant(state: &AppState, form: &Form) -> Result<HttpResponse, Ap
         .get("refresh_token")
         .ok_or_else(|| ApiError::InvalidRequest("refresh_token is required".into()))?;
     let presented = RefreshToken::parse(presented).ok_or(ApiError::InvalidGrant)?;
-    let rotated = session::rotate(state, presented, "token")
+    let requested = form.get("scope").map(str::to_owned);
+    let rotated = session::rotate(state, presented, requested, "token")
         .await?
         .ok_or(ApiError::InvalidGrant)?;
-    // Never more than the session was granted, nor than the user holds today.
-    let scopes = narrow_scopes(&rotated.scopes, form.get("scope"))?;
     token_response(
         state,
         &rotated.user,
-        &scopes,
+        &rotated.scopes,
         rotated.session.id,
         rotated.successor,
     )
@@ -119,24 +119,8 @@ fn token_response(
         }))
 }
 
-/// The scopes a grant carries: all of `held` without `scope` (or with an
-/// empty one, as FastAPI clients send), else exactly those asked for, each
-/// of which must be held.
 fn narrow_scopes(held: &[String], requested: Option<&str>) -> Result<Vec<String>, ApiError> {
-    let requested: Vec<&str> = requested.unwrap_or("").split_whitespace().collect();
-    if requested.is_empty() {
-        return Ok(held.to_vec());
-    }
-    let mut granted: Vec<String> = Vec::new();
-    for scope in requested {
-        if !held.iter().any(|h| h == scope) {
-            return Err(ApiError::InvalidScope(scope.to_owned()));
-        }
-        if !granted.iter().any(|g| g == scope) {
-            granted.push(scope.to_owned());
-        }
-    }
-    Ok(granted)
+    sessions::narrow_scopes(held, requested).map_err(ApiError::InvalidScope)
 }
 
 /// RFC 7009: revokes the session of a refresh token (or of an access

@@ -81,3 +81,29 @@ async fn a_token_without_the_admin_scope_is_403_insufficient_scope() {
         .expect("request");
     assert_eq!(response.status(), 401);
 }
+
+#[tokio::test]
+async fn removing_a_scope_takes_effect_on_the_next_request() {
+    let app = TestApp::spawn().await;
+    app.add_user(ADMIN, PASSWORD, &["admin", "read"]);
+    let token = token_for(&app, ADMIN, None).await;
+    assert_eq!(admin_users(&app, &token).await.status(), 200);
+
+    let scopes = vec!["read".to_owned()];
+    latchkey::db::users::set_scopes(&mut app.connection(), ADMIN, &scopes).expect("demote");
+
+    let response = admin_users(&app, &token).await;
+    assert_eq!(response.status(), 403, "not at token expiry: now");
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["error"], "insufficient_scope");
+    let me = app
+        .client
+        .get(app.url("/users/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(me.status(), 200, "the token itself stays good");
+    let me: Value = me.json().await.expect("json");
+    assert_eq!(me["scopes"], serde_json::json!(["read"]));
+}

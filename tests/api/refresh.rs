@@ -286,3 +286,47 @@ async fn a_refresh_token_left_unused_past_the_idle_lifetime_expires() {
         .expect("age the token");
     assert_invalid_grant(app.refresh(&grant.refresh).await).await;
 }
+
+#[tokio::test]
+async fn only_the_token_just_rotated_gets_its_successor_again_within_the_grace() {
+    let app = TestApp::spawn_with(|s| s.refresh_grace = std::time::Duration::from_secs(60)).await;
+    let first = password_grant(&app).await;
+    let second = grant_of(app.refresh(&first.refresh).await).await;
+    let third = grant_of(app.refresh(&second.refresh).await).await;
+
+    // `second` was just rotated: a retry gets `third` again.
+    let retried = grant_of(app.refresh(&second.refresh).await).await;
+    assert_eq!(retried.refresh, third.refresh);
+
+    // `first` was rotated two refreshes ago: reuse, even within the grace.
+    assert_invalid_grant(app.refresh(&first.refresh).await).await;
+    assert_invalid_grant(app.refresh(&third.refresh).await).await;
+    assert_eq!(
+        app.get_me(&third.access).await.status(),
+        401,
+        "the family is revoked"
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_asking_for_a_scope_not_granted_leaves_the_token_unused() {
+    let app = TestApp::spawn_with(|s| s.refresh_grace = std::time::Duration::ZERO).await;
+    let grant = password_grant(&app).await;
+    let wider = app
+        .post_token(&form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &grant.refresh),
+            ("scope", "admin"),
+        ]))
+        .await;
+    assert_eq!(wider.status(), 400);
+    let json: Value = wider.json().await.expect("json");
+    assert_eq!(json["error"], "invalid_scope");
+
+    // Without a grace, a second presentation of a rotated token would be
+    // reuse: the refused request must not have rotated it.
+    let response = app.refresh(&grant.refresh).await;
+    assert_eq!(response.status(), 200);
+    let next = grant_of(response).await;
+    assert_eq!(app.get_me(&next.access).await.status(), 200);
+}

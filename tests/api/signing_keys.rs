@@ -261,10 +261,7 @@ async fn keys_retire_ends_a_leaked_signing_key_at_once_and_a_new_key_signs() {
         String::from_utf8_lossy(&retired.stderr)
     );
     let said = stdout(&retired);
-    assert!(
-        said.contains(&format!("retired key {leaked}")),
-        "{said}"
-    );
+    assert!(said.contains(&format!("retired key {leaked}")), "{said}");
 
     let kids = published_kids(&jwks(&app).await); // also reloads the ring
     assert_eq!(kids.len(), 1, "only the new key is published: {kids:?}");

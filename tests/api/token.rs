@@ -257,3 +257,91 @@ async fn a_saturated_hasher_answers_503_with_retry_after_at_once() {
         assert_eq!(response.headers()["retry-after"], "1");
     }
 }
+
+/// A password change that commits while a login is verifying the old
+/// password: the login must not open a session with it.
+#[tokio::test]
+async fn a_password_change_during_a_login_leaves_no_session_with_the_old_password() {
+    use latchkey::db::{self, sessions, users};
+    let slow = latchkey::config::Argon2Cost {
+        m_kib: 19456,
+        t: 40,
+        p: 1,
+    };
+    let app = TestApp::spawn_with(|s| s.argon2 = slow).await;
+    let new_hash = latchkey::auth::password::hash(
+        CHEAP_ARGON2,
+        &latchkey::auth::credentials::Password::for_login("another long passphrase"),
+    )
+    .expect("hash");
+
+    let request = app
+        .client
+        .post(app.url("/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form(&[("username", EMAIL), ("password", PASSWORD)]));
+    let login = tokio::spawn(request.send());
+    // Once its hashing job exists, the login has read the old hash.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let metrics = app
+            .client
+            .get(app.url("/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("body");
+        if metrics
+            .lines()
+            .any(|l| l == "latchkey_password_hash_jobs 1")
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the login never started hashing"
+        );
+    }
+    // What `latchkey user passwd` does, while the old password is verified.
+    let mut conn = app.connection();
+    let user = users::find_by_email(&mut conn, EMAIL)
+        .expect("query")
+        .expect("alice");
+    db::write_transaction(&mut conn, |conn| {
+        users::set_password_hash(conn, EMAIL, &new_hash)?;
+        sessions::revoke_all_for_user(conn, user.id)
+    })
+    .expect("change the password");
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == "latchkey_password_hash_jobs 1"),
+        "the password changed only after the verification; make hashing slower"
+    );
+
+    let response = login.await.expect("task").expect("response");
+    assert_eq!(
+        response.status(),
+        401,
+        "the old password no longer opens a session"
+    );
+    assert_eq!(response.headers()["www-authenticate"], "Bearer");
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["error"], "invalid_grant");
+    assert_eq!(body["detail"], "Invalid credentials");
+    assert_eq!(
+        app.login(EMAIL, "another long passphrase").await.status(),
+        200
+    );
+}

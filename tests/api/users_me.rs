@@ -16,10 +16,20 @@ fn sign(app: &TestApp, alg: Algorithm, kid: Option<&str>, claims: &Value) -> Str
 }
 
 async fn real_kid(app: &TestApp) -> String {
-    jsonwebtoken::decode_header(app.access_token().await)
+    real_kid_and_sid(app).await.0
+}
+
+/// The `kid` and the `sid` (a live session) of a freshly issued token.
+async fn real_kid_and_sid(app: &TestApp) -> (String, String) {
+    let token = app.access_token().await;
+    let kid = jsonwebtoken::decode_header(&token)
         .expect("header")
         .kid
-        .expect("kid")
+        .expect("kid");
+    let claims = jsonwebtoken::dangerous::insecure_decode::<Value>(&token)
+        .expect("decode")
+        .claims;
+    (kid, claims["sid"].as_str().expect("sid").to_owned())
 }
 
 fn claims(app: &TestApp, overrides: Value) -> Value {
@@ -109,8 +119,13 @@ async fn a_token_with_a_tampered_payload_is_refused() {
 #[tokio::test]
 async fn expired_future_and_foreign_issuer_tokens_are_refused() {
     let app = TestApp::spawn().await;
-    let kid = real_kid(&app).await;
-    let good = sign(&app, Algorithm::HS256, Some(&kid), &claims(&app, json!({})));
+    let (kid, sid) = real_kid_and_sid(&app).await;
+    let good = sign(
+        &app,
+        Algorithm::HS256,
+        Some(&kid),
+        &claims(&app, json!({"sid": sid})),
+    );
     assert_eq!(
         app.get_me(&good).await.status(),
         200,
@@ -119,12 +134,15 @@ async fn expired_future_and_foreign_issuer_tokens_are_refused() {
 
     let expired = claims(
         &app,
-        json!({"iat": now() - 7200, "nbf": now() - 7200, "exp": now() - 3600}),
+        json!({"sid": sid, "iat": now() - 7200, "nbf": now() - 7200, "exp": now() - 3600}),
     );
-    let not_yet = claims(&app, json!({"nbf": now() + 3600, "exp": now() + 7200}));
-    let foreign = claims(&app, json!({"iss": "https://evil.example"}));
+    let not_yet = claims(
+        &app,
+        json!({"sid": sid, "nbf": now() + 3600, "exp": now() + 7200}),
+    );
+    let foreign = claims(&app, json!({"sid": sid, "iss": "https://evil.example"}));
     let no_exp = {
-        let mut c = claims(&app, json!({}));
+        let mut c = claims(&app, json!({"sid": sid}));
         c.as_object_mut().expect("object").remove("exp");
         c
     };
@@ -190,4 +208,28 @@ async fn a_configured_audience_is_issued_and_required() {
     assert_invalid_token(app.get_me(&other).await).await;
     let none = sign(&app, Algorithm::HS256, Some(&kid), &claims(&app, json!({})));
     assert_invalid_token(app.get_me(&none).await).await;
+}
+
+#[tokio::test]
+async fn a_token_without_a_session_is_refused() {
+    let app = TestApp::spawn().await;
+    let (kid, sid) = real_kid_and_sid(&app).await;
+    let with_session = sign(
+        &app,
+        Algorithm::HS256,
+        Some(&kid),
+        &claims(&app, json!({"sid": sid})),
+    );
+    assert_eq!(app.get_me(&with_session).await.status(), 200);
+
+    let mut no_sid = claims(&app, json!({}));
+    no_sid.as_object_mut().expect("object").remove("sid");
+    for bad in [
+        no_sid,
+        claims(&app, json!({"sid": "not-a-number"})),
+        claims(&app, json!({"sid": 42})),
+    ] {
+        let token = sign(&app, Algorithm::HS256, Some(&kid), &bad);
+        assert_invalid_token(app.get_me(&token).await).await;
+    }
 }
