@@ -196,12 +196,7 @@ pub fn keys(settings: &Settings, command: KeysCommand) -> anyhow::Result<()> {
                     "LATCHKEY_JWT_SECRET is set, so there is no key ring to retire from: change the secret on every instance instead"
                 );
             }
-            let retirement = KeyRing::retire(
-                &settings.data_dir,
-                &kid,
-                settings.jwt_alg,
-                settings.access_ttl,
-            )?;
+            let retirement = KeyRing::retire(&settings.data_dir, &kid, settings.access_ttl)?;
             let wait = jwt::RELOAD_INTERVAL.as_secs();
             match retirement {
                 Retirement::AlreadyRetired => println!("key {kid} has already retired"),

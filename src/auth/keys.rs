@@ -186,15 +186,12 @@ impl KeyRing {
         new
     }
 
-    /// Retires key `kid` now (after a leak). Retiring the `alg` signing key
-    /// first adds a new one, as `rotate` does, so servers never run out of
-    /// a key to sign with.
-    pub fn retire(
-        data_dir: &Path,
-        kid: &str,
-        alg: JwtAlg,
-        access_ttl: Duration,
-    ) -> anyhow::Result<Retirement> {
+    /// Retires key `kid` now (after a leak). Retiring the key that signs for
+    /// its algorithm first adds a new key of that algorithm, as `rotate`
+    /// does, so servers never run out of a key to sign with. The key's own
+    /// algorithm decides, not this command's configuration, which may
+    /// differ from the servers'.
+    pub fn retire(data_dir: &Path, kid: &str, access_ttl: Duration) -> anyhow::Result<Retirement> {
         let path = Self::path(data_dir);
         let mut ring = Self::read(&path)?.unwrap_or_default();
         let now = now_unix();
@@ -204,8 +201,10 @@ impl KeyRing {
         if key.is_retired(now) {
             return Ok(Retirement::AlreadyRetired);
         }
-        let is_signing = ring.signing_key(alg).is_some_and(|k| k.kid == kid);
-        let replacement = is_signing.then(|| ring.add_signing_key(alg, access_ttl, now));
+        let signs_for = [JwtAlg::Hs256, JwtAlg::EdDsa]
+            .into_iter()
+            .find(|&alg| ring.signing_key(alg).is_some_and(|k| k.kid == kid));
+        let replacement = signs_for.map(|alg| ring.add_signing_key(alg, access_ttl, now));
         for key in ring.keys.iter_mut().filter(|k| k.kid == kid) {
             key.retire_at = Some(now);
         }
