@@ -13,6 +13,7 @@ pub mod jwt;
 pub mod keys;
 pub mod password;
 pub mod refresh;
+pub mod scopes;
 pub mod session;
 
 use credentials::{Email, LOGIN_PASSWORD_MAX_BYTES, Password};

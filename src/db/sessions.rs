@@ -8,6 +8,7 @@ use super::schema::{refresh_tokens, sessions, users};
 use super::users::User;
 use super::{AnyConnection, now_millis, now_unix, random_id, write_transaction};
 use crate::auth::refresh::RefreshToken;
+use crate::auth::scopes::{held_scopes, narrow_scopes};
 
 /// A live session: who, with which scopes, until when.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -265,37 +266,6 @@ fn successor_again(
         .count()
         .get_result(conn)?;
     Ok((unused == 1).then_some(successor))
-}
-
-/// The session's scopes that its user still holds.
-fn held_scopes(session: &Session, user: &User) -> Vec<String> {
-    let held = user.scope_list();
-    session
-        .scopes
-        .split_whitespace()
-        .filter(|s| held.iter().any(|h| h == s))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The scopes a grant carries: all of `held` without `requested` (or with
-/// an empty one, as FastAPI clients send), else exactly those asked for,
-/// each of which must be held; `Err` names the first that is not.
-pub fn narrow_scopes(held: &[String], requested: Option<&str>) -> Result<Vec<String>, String> {
-    let requested: Vec<&str> = requested.unwrap_or("").split_whitespace().collect();
-    if requested.is_empty() {
-        return Ok(held.to_vec());
-    }
-    let mut granted: Vec<String> = Vec::new();
-    for scope in requested {
-        if !held.iter().any(|h| h == scope) {
-            return Err(scope.to_owned());
-        }
-        if !granted.iter().any(|g| g == scope) {
-            granted.push(scope.to_owned());
-        }
-    }
-    Ok(granted)
 }
 
 /// Revokes one session (idempotent).

@@ -10,8 +10,8 @@ use std::net::IpAddr;
 use crate::auth::authenticate;
 use crate::auth::client_address::client_address;
 use crate::auth::refresh::RefreshToken;
+use crate::auth::scopes;
 use crate::auth::session;
-use crate::db::sessions;
 use crate::db::users::User;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -120,7 +120,7 @@ fn token_response(
 }
 
 fn narrow_scopes(held: &[String], requested: Option<&str>) -> Result<Vec<String>, ApiError> {
-    sessions::narrow_scopes(held, requested).map_err(ApiError::InvalidScope)
+    scopes::narrow_scopes(held, requested).map_err(ApiError::InvalidScope)
 }
 
 /// RFC 7009: revokes the session of a refresh token (or of an access

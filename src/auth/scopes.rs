@@ -1,0 +1,60 @@
+//! Which scopes a grant carries: what the user holds, narrowed by what the
+//! session was granted and by what the client asks for.
+
+use crate::db::sessions::Session;
+use crate::db::users::User;
+
+/// The session's scopes that its user still holds.
+pub fn held_scopes(session: &Session, user: &User) -> Vec<String> {
+    let held = user.scope_list();
+    session
+        .scopes
+        .split_whitespace()
+        .filter(|s| held.iter().any(|h| h == s))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The scopes a grant carries: all of `held` without `requested` (or with
+/// an empty one, as FastAPI clients send), else exactly those asked for,
+/// each of which must be held; `Err` names the first that is not.
+pub fn narrow_scopes(held: &[String], requested: Option<&str>) -> Result<Vec<String>, String> {
+    let requested: Vec<&str> = requested.unwrap_or("").split_whitespace().collect();
+    if requested.is_empty() {
+        return Ok(held.to_vec());
+    }
+    let mut granted: Vec<String> = Vec::new();
+    for scope in requested {
+        if !held.iter().any(|h| h == scope) {
+            return Err(scope.to_owned());
+        }
+        if !granted.iter().any(|g| g == scope) {
+            granted.push(scope.to_owned());
+        }
+    }
+    Ok(granted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owned(scopes: &[&str]) -> Vec<String> {
+        scopes.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn no_request_gets_every_held_scope_and_a_request_narrows_them() {
+        let held = owned(&["read", "write"]);
+        assert_eq!(narrow_scopes(&held, None), Ok(held.clone()));
+        assert_eq!(narrow_scopes(&held, Some(" ")), Ok(held.clone()));
+        assert_eq!(
+            narrow_scopes(&held, Some("write write")),
+            Ok(owned(&["write"]))
+        );
+        assert_eq!(
+            narrow_scopes(&held, Some("read admin")),
+            Err("admin".to_owned())
+        );
+    }
+}
