@@ -340,6 +340,31 @@ async fn a_missing_or_forged_csrf_token_is_403_without_a_session() {
 }
 
 #[tokio::test]
+async fn a_password_change_during_a_form_sign_in_is_the_wrong_password_page() {
+    let app = TestApp::spawn_with(|s| s.argon2 = crate::token::SLOW_ARGON2).await;
+    let login = open_login(&app).await;
+    let request = app
+        .client
+        .post(app.url("/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Cookie", format!("latchkey_csrf={}", login.csrf))
+        .body(form(&[
+            ("username", EMAIL),
+            ("password", PASSWORD),
+            ("csrf_token", &login.csrf),
+        ]));
+    let sign_in = tokio::spawn(request.send());
+    crate::token::change_password_during_verification(&app, "another long passphrase").await;
+
+    let response = sign_in.await.expect("task").expect("response");
+    assert_eq!(response.status(), 401);
+    assert_page_headers(&response);
+    assert!(!set_cookies(&response).contains_key("latchkey_session"));
+    let body = response.text().await.expect("body");
+    assert!(body.contains("Incorrect email or password."));
+}
+
+#[tokio::test]
 async fn the_account_page_needs_a_session() {
     let app = TestApp::spawn().await;
     let response = app.client.get(app.url("/")).send().await.expect("request");

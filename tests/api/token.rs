@@ -258,32 +258,24 @@ async fn a_saturated_hasher_answers_503_with_retry_after_at_once() {
     }
 }
 
-/// A password change that commits while a login is verifying the old
-/// password: the login must not open a session with it.
-#[tokio::test]
-async fn a_password_change_during_a_login_leaves_no_session_with_the_old_password() {
+/// The cost that makes one verification last about a second here.
+pub const SLOW_ARGON2: latchkey::config::Argon2Cost = latchkey::config::Argon2Cost {
+    m_kib: 19456,
+    t: 40,
+    p: 1,
+};
+
+/// What `latchkey user passwd` does to alice, done while a login already
+/// sent is verifying her old password: once its hashing job exists, it has
+/// read the old hash.
+pub async fn change_password_during_verification(app: &TestApp, new_password: &str) {
     use latchkey::db::{self, sessions, users};
-    let slow = latchkey::config::Argon2Cost {
-        m_kib: 19456,
-        t: 40,
-        p: 1,
-    };
-    let app = TestApp::spawn_with(|s| s.argon2 = slow).await;
     let new_hash = latchkey::auth::password::hash(
         CHEAP_ARGON2,
-        &latchkey::auth::credentials::Password::for_login("another long passphrase"),
+        &latchkey::auth::credentials::Password::for_login(new_password),
     )
     .expect("hash");
-
-    let request = app
-        .client
-        .post(app.url("/token"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(form(&[("username", EMAIL), ("password", PASSWORD)]));
-    let login = tokio::spawn(request.send());
-    // Once its hashing job exists, the login has read the old hash.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
+    let hashing = || async {
         let metrics = app
             .client
             .get(app.url("/metrics"))
@@ -293,18 +285,17 @@ async fn a_password_change_during_a_login_leaves_no_session_with_the_old_passwor
             .text()
             .await
             .expect("body");
-        if metrics
+        metrics
             .lines()
             .any(|l| l == "latchkey_password_hash_jobs 1")
-        {
-            break;
-        }
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !hashing().await {
         assert!(
             std::time::Instant::now() < deadline,
             "the login never started hashing"
         );
     }
-    // What `latchkey user passwd` does, while the old password is verified.
     let mut conn = app.connection();
     let user = users::find_by_email(&mut conn, EMAIL)
         .expect("query")
@@ -314,21 +305,22 @@ async fn a_password_change_during_a_login_leaves_no_session_with_the_old_passwor
         sessions::revoke_all_for_user(conn, user.id)
     })
     .expect("change the password");
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("body");
     assert!(
-        metrics
-            .lines()
-            .any(|l| l == "latchkey_password_hash_jobs 1"),
+        hashing().await,
         "the password changed only after the verification; make hashing slower"
     );
+}
+
+#[tokio::test]
+async fn a_password_change_during_a_login_leaves_no_session_with_the_old_password() {
+    let app = TestApp::spawn_with(|s| s.argon2 = SLOW_ARGON2).await;
+    let request = app
+        .client
+        .post(app.url("/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form(&[("username", EMAIL), ("password", PASSWORD)]));
+    let login = tokio::spawn(request.send());
+    change_password_during_verification(&app, "another long passphrase").await;
 
     let response = login.await.expect("task").expect("response");
     assert_eq!(
