@@ -133,6 +133,9 @@ pub struct Settings {
     /// HTTP worker threads; `None` = one per core. Not a config key: tests
     /// lower it to keep thread counts small.
     pub http_workers: Option<usize>,
+    /// How often expired sessions, stale throttling counters and the like
+    /// are purged. Not a config key: tests shorten it.
+    pub housekeeping_interval: Duration,
 }
 
 /// Values given on the command line; they win over everything else.
@@ -419,6 +422,7 @@ impl Settings {
             address_failure_window,
             address_attempt_limit,
             http_workers: None,
+            housekeeping_interval: Duration::from_secs(300),
         })
     }
 }

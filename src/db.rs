@@ -2,9 +2,11 @@
 //! [`run`], the one way handlers reach it (always off the async workers).
 
 pub mod copy;
+pub mod housekeeping;
 pub mod login_failures;
 pub mod schema;
 pub mod sessions;
+pub mod trusted_devices;
 pub mod users;
 
 use std::ops::Deref;

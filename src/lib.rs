@@ -16,6 +16,8 @@
 //!   [`auth::jwt::TokenSigner`] signs with the key ring of [`auth::keys`].
 //! - The database is reached only through [`db::run`], which runs the
 //!   whole unit of work off the async workers; queries live in `db/`.
+//! - [`housekeeping`] purges, in the background, what can no longer
+//!   matter: ended sessions, stale throttling counters, expired devices.
 //! - [`state::AppState`] holds the pool, hasher, signer, settings and
 //!   [`metrics::Metrics`]; there is no global state.
 //! - [`serve::run`] is `latchkey serve` from start to exit: systemd's socket
@@ -30,6 +32,7 @@ pub mod commands;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod housekeeping;
 pub mod import;
 pub mod metrics;
 pub mod middleware;

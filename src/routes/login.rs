@@ -10,7 +10,7 @@ use crate::auth::client_address::client_address;
 use crate::auth::cookies::CookieJar;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::session;
-use crate::auth::{authenticate, csrf};
+use crate::auth::{account_key, authenticate, csrf, device};
 use crate::db::users::User;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -87,10 +87,12 @@ pub async fn submit(
     let email = form.get("username").unwrap_or("");
     let password = form.get("password").unwrap_or("");
     let client = client_address(&req, &state.settings.trusted_proxies);
-    match authenticate(&state, client, email, password).await {
+    let device_cookie = jar.read(&req, jar.device_name());
+    match authenticate(&state, client, email, password, device_cookie.as_deref()).await {
         Ok(user) => match sign_in(&state, jar, &user, &next).await {
-            Ok(response) => {
+            Ok(mut response) => {
                 tracing::info!(event = "login_succeeded", via = "form", client = %client, user_id = user.id, "signed in");
+                remember_device(&state, jar, &user, device_cookie, &mut response).await;
                 response
             }
             Err(e) => error_page(e),
@@ -127,6 +129,28 @@ pub async fn submit(
             response
         }
         Err(e) => error_page(e),
+    }
+}
+
+/// Gives the browser a device cookie for `user`'s account unless it holds
+/// a live one. Best effort: the person is signed in either way.
+async fn remember_device(
+    state: &AppState,
+    jar: CookieJar,
+    user: &User,
+    presented: Option<String>,
+    response: &mut HttpResponse,
+) {
+    let presented = presented.as_deref().and_then(device::cookie_hash);
+    match device::remember(state, account_key(&user.email), presented).await {
+        Ok(Some(value)) => {
+            let cookie = jar.build(jar.device_name(), value, device::LIFETIME_SECONDS);
+            if let Err(e) = response.add_cookie(&cookie) {
+                tracing::warn!(error = %e, "could not set the device cookie");
+            }
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "could not remember the device"),
     }
 }
 

@@ -55,7 +55,7 @@ async fn password_grant(
             "username and password are required".into(),
         ));
     };
-    let user = match authenticate(state, client, username, password).await {
+    let user = match authenticate(state, client, username, password, None).await {
         Ok(user) => user,
         Err(e) => {
             if matches!(e, ApiError::InvalidCredentials) {

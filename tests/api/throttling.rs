@@ -285,17 +285,14 @@ async fn unknown_emails_cost_as_much_time_as_wrong_passwords() {
     );
 }
 
-/// Each success deletes the account's counter row while other logins of
-/// the same account insert or update it. On PostgreSQL a check-then-insert
-/// lost that race (a 503 now and then); every one of these must succeed.
+/// Throttling counts failures, not attempts in flight: eight clients
+/// logging in to one account with the right password, more at once than
+/// the free failures, are never refused for each other. Each success also
+/// deletes the account's counter row while other logins update it; on
+/// PostgreSQL a check-then-insert lost that race (a 503 now and then).
 #[tokio::test]
 async fn concurrent_right_logins_of_one_account_all_succeed() {
-    let app = TestApp::spawn_with(|s| {
-        s.rate_limit = false;
-        // Room for every login in flight: each counts until it succeeds.
-        s.account_free_failures = 100;
-    })
-    .await;
+    let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
     let clients = (0..8).map(|_| {
         let (client, url) = (app.client.clone(), app.url("/token"));
         tokio::spawn(async move {
@@ -318,4 +315,65 @@ async fn concurrent_right_logins_of_one_account_all_succeed() {
         statuses.extend(client.await.expect("client task"));
     }
     assert!(statuses.iter().all(|&s| s == 200), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn sixteen_parallel_right_logins_of_one_account_get_no_429() {
+    let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
+    let logins = (0..16).map(|_| app.login(EMAIL, PASSWORD));
+    let statuses: Vec<u16> = futures_util::future::join_all(logins)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert!(statuses.iter().all(|&s| s == 200), "{statuses:?}");
+    // And none of them left a failure behind: five wrong guesses are
+    // still free.
+    for _ in 0..5 {
+        assert_eq!(app.login(EMAIL, WRONG).await.status(), 401);
+    }
+    assert_throttled(app.login(EMAIL, WRONG).await).await;
+}
+
+#[tokio::test]
+async fn parallel_wrong_guesses_on_two_instances_get_no_more_tries_than_the_policy_allows() {
+    let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
+    let other = app.restart_with(|s| s.rate_limit = false).await;
+    let guesses = (0..40).map(|i| {
+        if i % 2 == 0 {
+            app.login(EMAIL, WRONG)
+        } else {
+            other.login(EMAIL, WRONG)
+        }
+    });
+    let responses = futures_util::future::join_all(guesses).await;
+    let failed = responses.iter().filter(|r| r.status() == 401).count();
+    let throttled = responses.iter().filter(|r| r.status() == 429).count();
+    assert_eq!((failed, throttled), (5, 35));
+}
+
+#[tokio::test]
+async fn an_attempt_answered_503_counts_as_no_failure() {
+    let app = TestApp::spawn_with(|s| {
+        s.rate_limit = false;
+        s.hash_workers = 1;
+        s.hash_queue = 1;
+        // Slow enough that parallel attempts find the one worker busy.
+        s.argon2.t = 40;
+    })
+    .await;
+    let burst = (0..4).map(|_| app.login(EMAIL, WRONG));
+    let statuses: Vec<u16> = futures_util::future::join_all(burst)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    let failed = statuses.iter().filter(|&&s| s == 401).count();
+    let refused = statuses.iter().filter(|&&s| s == 503).count();
+    assert!(refused > 0 && failed + refused == 4, "{statuses:?}");
+    // Only the checked ones used up free failures.
+    for _ in failed..5 {
+        assert_eq!(app.login(EMAIL, WRONG).await.status(), 401);
+    }
+    assert_throttled(app.login(EMAIL, WRONG).await).await;
 }
