@@ -7,6 +7,7 @@ mod browser_flow;
 mod cli;
 mod cli_help;
 mod db_copy;
+mod form_origin;
 mod helpers;
 mod import;
 mod keys;
