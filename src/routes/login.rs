@@ -16,8 +16,15 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 const WRONG_CREDENTIALS: &str = "Incorrect email or password.";
+const EMPTY_FIELDS: &str = "Enter your email and your password.";
 const FORGED_FORM: &str =
-    "This form has expired or did not come from this site. Reload the sign-in page and try again.";
+    "This form has expired or did not come from this site. Reload the page and try again.";
+
+/// The `403` for a form that failed [`csrf::check`].
+pub fn forged(why: &csrf::Forged, path: &'static str) -> HttpResponse {
+    tracing::info!(event = "csrf_rejected", path, reason = %why, "form refused as forged");
+    html::message(StatusCode::FORBIDDEN, "Form expired", FORGED_FORM)
+}
 
 /// `GET /login?next=/path`
 pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
@@ -75,17 +82,24 @@ pub async fn submit(
         }
     };
     let jar = CookieJar::new(&state.settings);
-    if !csrf::is_valid(jar, &req, form.get("csrf_token")) {
-        tracing::info!(
-            event = "csrf_rejected",
-            path = "/login",
-            "login form without a valid CSRF token"
-        );
-        return html::message(StatusCode::FORBIDDEN, "Form expired", FORGED_FORM);
+    if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
+        return forged(&why, "/login");
     }
     let next = safe_next(form.get("next"));
     let email = form.get("username").unwrap_or("");
     let password = form.get("password").unwrap_or("");
+    // Nothing to check, so nothing to hash or count against anyone.
+    if email.trim().is_empty() || password.is_empty() {
+        return login_form(
+            &req,
+            &state,
+            StatusCode::BAD_REQUEST,
+            None,
+            Some(EMPTY_FIELDS),
+            email,
+            &next,
+        );
+    }
     let client = client_address(&req, &state.settings.trusted_proxies);
     let device_cookie = jar.read(&req, jar.device_name());
     match authenticate(&state, client, email, password, device_cookie.as_deref()).await {
@@ -184,13 +198,8 @@ pub async fn logout(
 ) -> HttpResponse {
     let form = Form::read(&req, payload).await.unwrap_or_default();
     let jar = CookieJar::new(&state.settings);
-    if !csrf::is_valid(jar, &req, form.get("csrf_token")) {
-        tracing::info!(
-            event = "csrf_rejected",
-            path = "/logout",
-            "sign-out form without a valid CSRF token"
-        );
-        return html::message(StatusCode::FORBIDDEN, "Form expired", FORGED_FORM);
+    if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
+        return forged(&why, "/logout");
     }
     let refresh = jar
         .read(&req, jar.refresh_name())

@@ -8,6 +8,7 @@ mod cli;
 mod cli_help;
 mod db_copy;
 mod device_cookie;
+mod form_origin;
 mod helpers;
 mod housekeeping;
 mod import;
