@@ -66,14 +66,21 @@ pub async fn authenticate(
 }
 
 /// How long an attempt waits for the account's unsettled attempts before
-/// it is answered `503` (never `429`: nothing failed). A waiting attempt
-/// costs a connection and no CPU.
-const ADMISSION_WAIT: Duration = Duration::from_secs(1);
+/// it is answered `503` (never `429`: nothing failed). What it waits for is
+/// a few verifications queued on the bounded hasher, so this is reached
+/// only when the machine is overloaded; a bound of a few hundred
+/// milliseconds turned sixteen parallel right logins into `503`s on a
+/// loaded 2-core machine. A waiting attempt costs a connection, no CPU.
+const ADMISSION_WAIT: Duration = Duration::from_secs(5);
+
+/// At most this many attempts on one account wait at once; more get `503`
+/// at once, as a full hashing queue answers.
+const WAITERS_PER_ACCOUNT: usize = 64;
 
 /// How often a waiting attempt looks again without being woken: attempts
-/// settled by another instance wake nobody here. Each look is a write
-/// transaction, so not too often: dozens of waiters polling every few
-/// milliseconds starved the settling of the very attempts they waited for.
+/// settled by another instance wake nobody here. Not too often: dozens of
+/// waiters looking every few milliseconds starved the settling of the
+/// very attempts they waited for.
 const ADMISSION_POLL: Duration = Duration::from_millis(100);
 
 /// The per-account part: admission, lookup, verification, settling.
@@ -86,7 +93,16 @@ async fn check_account(
     let email = Email::parse(email_input).ok();
     let account = account_key(email.as_ref().map_or(email_input.trim(), Email::as_str));
     let device_hash = device.and_then(device::cookie_hash);
-    let waiter = state.account_waiters.subscribe(&account);
+    let Some(waiter) = state
+        .account_waiters
+        .subscribe(&account, WAITERS_PER_ACCOUNT)
+    else {
+        tracing::info!(
+            event = "login_busy",
+            "too many attempts waiting on this account; answered 503"
+        );
+        return Err(ApiError::HashingSaturated);
+    };
     let deadline = Instant::now() + ADMISSION_WAIT;
     let (attempt, user) = loop {
         let woken = waiter.notify.notified();

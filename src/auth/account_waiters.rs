@@ -23,14 +23,19 @@ pub struct Waiter<'a> {
 }
 
 impl AccountWaiters {
-    pub fn subscribe(&self, key: &str) -> Waiter<'_> {
+    /// A place among those waiting on `key`, unless `limit` already wait.
+    pub fn subscribe(&self, key: &str, limit: usize) -> Option<Waiter<'_>> {
         let mut waiting = self.waiting.lock().unwrap_or_else(PoisonError::into_inner);
-        let notify = Arc::clone(waiting.entry(key.to_owned()).or_default());
-        Waiter {
+        let notify = waiting.entry(key.to_owned()).or_default();
+        // The table holds one reference, each waiter another.
+        if Arc::strong_count(notify) > limit {
+            return None;
+        }
+        Some(Waiter {
             table: self,
             key: key.to_owned(),
-            notify,
-        }
+            notify: Arc::clone(notify),
+        })
     }
 
     /// An attempt on `key` was settled. A failure may have throttled the
@@ -76,8 +81,9 @@ mod tests {
     #[test]
     fn an_entry_lives_only_while_someone_waits() {
         let table = AccountWaiters::default();
-        let first = table.subscribe("a");
-        let second = table.subscribe("a");
+        let first = table.subscribe("a", 2).expect("a place");
+        let second = table.subscribe("a", 2).expect("a place");
+        assert!(table.subscribe("a", 2).is_none(), "only two may wait");
         assert_eq!(table.len(), 1);
         drop(first);
         assert_eq!(table.len(), 1);

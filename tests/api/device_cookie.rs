@@ -17,7 +17,12 @@ fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 /// Signs in through the form as a browser holding `device` would.
-async fn sign_in(app: &TestApp, email: &str, password: &str, device: Option<&str>) -> reqwest::Response {
+async fn sign_in(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    device: Option<&str>,
+) -> reqwest::Response {
     let page = app
         .client
         .get(app.url("/login"))
@@ -66,7 +71,10 @@ async fn a_successful_sign_in_sets_a_year_long_http_only_device_cookie() {
         .to_owned();
     assert!(line.contains("HttpOnly"), "{line}");
     assert!(line.contains("SameSite=Lax"), "{line}");
-    assert!(line.contains(&format!("Max-Age={}", 365 * 86_400)), "{line}");
+    assert!(
+        line.contains(&format!("Max-Age={}", 365 * 86_400)),
+        "{line}"
+    );
     // A browser that presents it again is not handed another one.
     let device = set_cookie(&response, "latchkey_device").expect("value");
     let again = sign_in(&app, EMAIL, PASSWORD, Some(&device)).await;
@@ -83,7 +91,10 @@ async fn the_owners_browser_signs_in_while_an_attacker_has_the_account_throttled
     lock_out(&app, EMAIL).await;
     // A browser without the cookie is throttled, the owner's is not.
     assert_eq!(sign_in(&app, EMAIL, PASSWORD, None).await.status(), 429);
-    assert_eq!(sign_in(&app, EMAIL, PASSWORD, Some(&device)).await.status(), 303);
+    assert_eq!(
+        sign_in(&app, EMAIL, PASSWORD, Some(&device)).await.status(),
+        303
+    );
 }
 
 #[tokio::test]
@@ -92,9 +103,15 @@ async fn a_device_cookie_has_its_own_throttling_not_a_free_pass() {
     let earlier = sign_in(&app, EMAIL, PASSWORD, None).await;
     let device = set_cookie(&earlier, "latchkey_device").expect("a device cookie");
     for _ in 0..5 {
-        assert_eq!(sign_in(&app, EMAIL, WRONG, Some(&device)).await.status(), 401);
+        assert_eq!(
+            sign_in(&app, EMAIL, WRONG, Some(&device)).await.status(),
+            401
+        );
     }
-    assert_eq!(sign_in(&app, EMAIL, WRONG, Some(&device)).await.status(), 429);
+    assert_eq!(
+        sign_in(&app, EMAIL, WRONG, Some(&device)).await.status(),
+        429
+    );
     // The account's own counter was not touched by the device's failures.
     assert_eq!(app.login(EMAIL, PASSWORD).await.status(), 200);
 }
@@ -108,10 +125,15 @@ async fn forged_or_foreign_device_cookies_get_no_allowance() {
 
     lock_out(&app, EMAIL).await;
     let forged = "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE";
-    assert_eq!(sign_in(&app, EMAIL, PASSWORD, Some(forged)).await.status(), 429);
+    assert_eq!(
+        sign_in(&app, EMAIL, PASSWORD, Some(forged)).await.status(),
+        429
+    );
     // Earned for bob, so it means nothing for alice.
     assert_eq!(
-        sign_in(&app, EMAIL, PASSWORD, Some(&bobs_device)).await.status(),
+        sign_in(&app, EMAIL, PASSWORD, Some(&bobs_device))
+            .await
+            .status(),
         429
     );
 }

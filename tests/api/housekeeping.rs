@@ -42,7 +42,10 @@ async fn a_stuffing_run_of_random_emails_leaves_the_throttling_table_bounded() {
     .await;
     for i in 0..40 {
         let email = format!("stuffed-{i}@example.net");
-        assert_eq!(app.login(&email, "some leaked password").await.status(), 401);
+        assert_eq!(
+            app.login(&email, "some leaked password").await.status(),
+            401
+        );
     }
     for _ in 0..5 {
         assert_eq!(app.login(EMAIL, "wrong wrong wrong").await.status(), 401);
