@@ -230,3 +230,23 @@ fn a_clients_malformed_request_is_logged_as_a_warning_never_as_an_error() {
         "{events:#?}"
     );
 }
+
+#[test]
+fn the_warning_for_a_malformed_request_obeys_the_operators_log_filter() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut server = serve(data.path(), &[("LATCHKEY_LOG", "info,actix_http=error")]);
+    let port = server.wait_until_listening();
+    let answer = raw_exchange(
+        port,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    );
+    assert!(
+        answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+        "{answer:?}"
+    );
+    server.terminate();
+    assert_eq!(server.wait_for_exit().code(), Some(0));
+    let log = server.log();
+    assert!(!log.contains("invalid Header provided"), "{log}");
+    assert!(log.contains("shutdown_complete"), "{log}");
+}
