@@ -45,7 +45,7 @@ export LATCHKEY_RATE_LIMIT=off LATCHKEY_ACCOUNT_FREE_FAILURES=1000000 \
     LATCHKEY_ACCOUNT_DAILY_LIMIT=1000000 LATCHKEY_ARGON2_M_KIB=8 LATCHKEY_ARGON2_T=1 \
     LATCHKEY_HASH_QUEUE=1000 LATCHKEY_LOG=info LATCHKEY_LOG_FORMAT=json
 # An admin, whose token the bearer scheme uses, and a user without scope
-# admin, whose token /admin/users must refuse (403); one password for both.
+# admin, for /token's grants of fewer scopes; one password for both.
 EMAIL=fuzz-admin@example.com
 PLAIN_EMAIL=fuzz-user@example.com
 PASSWORD=fuzz-password-correct-horse-battery
@@ -106,17 +106,26 @@ if grep -F '"level":"ERROR"' "$WORK/server.log" >&2; then
     status=1
 fi
 # What was exercised, from the access log: a run whose protected
-# operations never answered 200 did not test much.
-python3 - "$WORK/server.log" <<'PY'
+# operations never answered 200 did not test much. A line that is not
+# JSON (a panic's message) fails the run too.
+python3 - "$WORK/server.log" <<'PY' || status=1
 import collections, json, sys
 counts = collections.Counter()
+foreign = []
 for line in open(sys.argv[1]):
-    event = json.loads(line)
+    try:
+        event = json.loads(line)
+    except ValueError:
+        foreign.append(line.rstrip())
+        continue
     if event.get("target") == "latchkey::access":
         fields = event["fields"]
         counts[(fields["path"], fields["method"], fields["status"])] += 1
 print(f"fuzz: {sum(counts.values())} requests reached the application; by path, method and status:")
 for (path, method, status), n in sorted(counts.items(), key=lambda item: (item[0][0], item[0][1], item[0][2])):
     print(f"  {n:6} {method} {path} {status}")
+for line in foreign:
+    print(f"fuzz: the server wrote a line that is not a log event: {line}", file=sys.stderr)
+sys.exit(1 if foreign else 0)
 PY
 exit "$status"
