@@ -328,3 +328,14 @@ async fn a_method_a_documented_path_lacks_gets_the_documented_405_with_its_metho
         }
     }
 }
+
+#[tokio::test]
+async fn a_throttled_token_request_is_the_documented_429() {
+    let app = TestApp::spawn_with(|s| s.address_failure_limit = 1).await;
+    let document: Value =
+        serde_json::from_str(include_str!("../../src/routes/openapi.json")).expect("the document");
+    assert_eq!(app.login(EMAIL, "wrong password").await.status(), 401);
+    let throttled = app.login(EMAIL, "wrong password").await;
+    assert_eq!(throttled.status(), 429);
+    assert_documented(&document, "post", "/token", throttled).await;
+}
