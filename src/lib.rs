@@ -25,6 +25,8 @@
 //!   ([`systemd`] holds the protocol pieces).
 //! - The other subcommands live in [`commands`] (users, keys, `db copy`)
 //!   and [`import`] (`user import`).
+//! - [`telemetry`] is the log output; ERROR is for the operator, so actix's
+//!   reports of a client's malformed request are written as WARN.
 
 pub mod auth;
 pub mod cli;
