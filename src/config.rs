@@ -329,7 +329,9 @@ impl Settings {
             // The one joint rule: at least 8 KiB of memory per lane.
             return Err(fail(
                 "argon2_m_kib",
-                format!("argon2 parameters rejected: {e} (argon2_m_kib must be at least 8 x argon2_p)"),
+                format!(
+                    "argon2 parameters rejected: {e} (argon2_m_kib must be at least 8 x argon2_p)"
+                ),
             ));
         }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -355,7 +357,9 @@ impl Settings {
         };
         let issuer = match (get("issuer"), &public_url) {
             // Every URL in the metadata starts with it.
-            (Some(issuer), _) if !issuer.starts_with("https://") && !issuer.starts_with("http://") => {
+            (Some(issuer), _)
+                if !issuer.starts_with("https://") && !issuer.starts_with("http://") =>
+            {
                 return Err(fail(
                     "issuer",
                     format!("must start with https:// or http://, got {issuer:?}"),
