@@ -279,3 +279,32 @@ fn the_largest_allowed_values_load() {
     assert_eq!(s.access_ttl, Duration::from_secs(3650 * 86400));
     assert_eq!(s.argon2.m_kib, 1048576);
 }
+
+#[test]
+fn a_toml_syntax_error_names_the_line_without_echoing_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("latchkey.toml");
+    let secret = "a-secret-of-more-than-32-bytes-that-must-stay-hidden";
+    for line in [
+        format!("jwt_secret = \"{secret}\n"),
+        format!("jwt_secret = {secret}\n"),
+        format!("database_url = \"postgres://latchkey:{secret}@db/latchkey\" x\n"),
+    ] {
+        std::fs::write(&file, format!("bind = \"127.0.0.1:8080\"\n{line}")).expect("write");
+        let flags = Flags {
+            config: Some(file.clone()),
+            ..Flags::default()
+        };
+        let err = Settings::from_sources(&flags, env(&[]))
+            .expect_err("malformed TOML")
+            .to_string();
+        assert!(!err.contains("stay-hidden"), "{err}");
+        assert!(
+            err.starts_with(&format!(
+                "config file {}, line 2: not valid TOML (",
+                file.display()
+            )),
+            "{err}"
+        );
+    }
+}
