@@ -8,6 +8,7 @@ pub mod cookies;
 pub mod credentials;
 pub mod csrf;
 pub mod extract;
+pub mod failure_time;
 pub mod hasher;
 pub mod jwt;
 pub mod keys;
@@ -19,6 +20,7 @@ use credentials::{Email, LOGIN_PASSWORD_MAX_BYTES, Password};
 use password::Verification;
 
 use std::net::IpAddr;
+use std::time::Duration;
 
 use crate::db::login_failures::{self, Admission};
 use crate::db::{self, users, users::User};
@@ -99,7 +101,7 @@ async fn check_account(
         || state.hasher.dummy_hash().to_owned(),
         |u| u.password_hash.clone(),
     );
-    let verification = state.hasher.verify(password, stored).await?;
+    let (verification, ran) = state.hasher.verify_timed(password, stored).await?;
     match (user, verification) {
         (Some(user), Verification::Match { upgraded }) if !user.disabled => {
             let (id, old_hash) = (user.id, user.password_hash.clone());
@@ -119,7 +121,48 @@ async fn check_account(
             }
             Ok(user)
         }
-        _ => Err(ApiError::InvalidCredentials),
+        _ => {
+            pad_failure(state, ran).await;
+            Err(ApiError::InvalidCredentials)
+        }
+    }
+}
+
+/// Sleeps (holding no worker) until this failure has cost what one
+/// against the dearest kind of stored hash costs, so that the time of a
+/// failure tells nothing about the account (see [`failure_time`]).
+async fn pad_failure(state: &AppState, ran: Duration) {
+    if state.hasher.failure_time().claim_look() {
+        time_stored_kinds(state).await;
+    }
+    let target = state.hasher.failure_time().target();
+    tokio::time::sleep(target.saturating_sub(ran)).await;
+}
+
+/// Times once each bcrypt kind the database holds that no verification
+/// has timed yet (imported users who have not tried to sign in).
+async fn time_stored_kinds(state: &AppState) {
+    let prefixes = match db::run(&state.pool, users::bcrypt_kinds).await {
+        Ok(prefixes) => prefixes,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot list the kinds of stored hashes");
+            return;
+        }
+    };
+    let samples: Vec<(String, String)> = prefixes
+        .iter()
+        .filter_map(|prefix| failure_time::bcrypt_sample(prefix))
+        .map(|sample| (failure_time::kind_of(&sample), sample))
+        .collect();
+    let kinds: Vec<String> = samples.iter().map(|(kind, _)| kind.clone()).collect();
+    let untimed = state.hasher.failure_time().present(&kinds);
+    for (_, sample) in samples.into_iter().filter(|(k, _)| untimed.contains(k)) {
+        // The sample matches no password but "secret123" at cost 10; its
+        // time is recorded by `verify_timed` itself.
+        let password = Password::for_login("");
+        if state.hasher.verify_timed(password, sample).await.is_err() {
+            return;
+        }
     }
 }
 

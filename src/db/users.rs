@@ -159,3 +159,20 @@ pub fn set_scopes(conn: &mut AnyConnection, email: &str, scopes: &[String]) -> Q
         .execute(conn)?;
     Ok(changed > 0)
 }
+
+#[derive(QueryableByName)]
+struct Prefix {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    prefix: String,
+}
+
+/// The bcrypt kinds among the stored hashes, each once: `$2b$12$` and so
+/// on (prefix and cost). One scan of the table.
+pub fn bcrypt_kinds(conn: &mut AnyConnection) -> QueryResult<Vec<String>> {
+    let rows: Vec<Prefix> = diesel::sql_query(
+        "SELECT DISTINCT substr(password_hash, 1, 7) AS prefix FROM users \
+         WHERE password_hash LIKE '$2%'",
+    )
+    .load(conn)?;
+    Ok(rows.into_iter().map(|row| row.prefix).collect())
+}
