@@ -139,10 +139,11 @@ async fn pad_failure(state: &AppState, ran: Duration) {
     tokio::time::sleep(target.saturating_sub(ran)).await;
 }
 
-/// Times once each bcrypt kind the database holds that no verification
-/// has timed yet (imported users who have not tried to sign in).
+/// Times once each kind of hash the database holds that no verification
+/// has timed yet (imported users who have not tried to sign in, hashes
+/// from before the argon2 cost was lowered).
 async fn time_stored_kinds(state: &AppState) {
-    let prefixes = match db::run(&state.pool, users::bcrypt_kinds).await {
+    let prefixes = match db::run(&state.pool, users::hash_kinds).await {
         Ok(prefixes) => prefixes,
         Err(e) => {
             tracing::warn!(error = %e, "cannot list the kinds of stored hashes");
@@ -151,14 +152,14 @@ async fn time_stored_kinds(state: &AppState) {
     };
     let samples: Vec<(String, String)> = prefixes
         .iter()
-        .filter_map(|prefix| failure_time::bcrypt_sample(prefix))
+        .filter_map(|prefix| failure_time::sample_of(prefix))
         .map(|sample| (failure_time::kind_of(&sample), sample))
         .collect();
     let kinds: Vec<String> = samples.iter().map(|(kind, _)| kind.clone()).collect();
     let untimed = state.hasher.failure_time().present(&kinds);
     for (_, sample) in samples.into_iter().filter(|(k, _)| untimed.contains(k)) {
-        // The sample matches no password but "secret123" at cost 10; its
-        // time is recorded by `verify_timed` itself.
+        // The sample matches no password but "secret123"; its time is
+        // recorded by `verify_timed` itself.
         let password = Password::for_login("");
         if state.hasher.verify_timed(password, sample).await.is_err() {
             return;

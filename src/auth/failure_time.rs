@@ -7,8 +7,8 @@
 //!
 //! Kinds come from the verifications themselves and, so that the first
 //! probe after a start or an import cannot tell either, from a look at the
-//! bcrypt kinds in the database (at the first failed login, then every
-//! ten minutes); each kind found is timed once on the hashing pool.
+//! kinds in the database (at the first failed login, then every ten
+//! minutes); each kind found is timed once on the hashing pool.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -47,16 +47,18 @@ struct Kind {
     seen: Instant,
 }
 
+const UNPARSEABLE: &str = "unparseable";
+
 /// The kind of a stored hash: its scheme and cost, never its salt.
 pub fn kind_of(stored: &str) -> String {
     if let Some(cost) = password::bcrypt_cost(stored) {
         return format!("bcrypt-{cost}");
     }
     let Ok(parsed) = PasswordHash::new(stored) else {
-        return "unparseable".to_owned();
+        return UNPARSEABLE.to_owned();
     };
     let Ok(params) = Params::try_from(&parsed) else {
-        return "unparseable".to_owned();
+        return UNPARSEABLE.to_owned();
     };
     format!(
         "{}-v{}-m{}-t{}-p{}",
@@ -68,11 +70,17 @@ pub fn kind_of(stored: &str) -> String {
     )
 }
 
-/// A well-formed bcrypt hash with the `$2b$12$`-style `prefix`, matching
-/// no password: verifying it costs what that kind costs.
-pub fn bcrypt_sample(prefix: &str) -> Option<String> {
-    let sample = format!("{prefix}/9J.IJ4.NacP0jcGnfaZsuL9vg5ZWrQ2DowtcO2nX3VhepcaTNprK");
-    password::is_bcrypt(&sample).then_some(sample)
+/// A well-formed hash of the kind `prefix` names (what
+/// [`crate::db::users::hash_kinds`] lists), matching no password but
+/// "secret123": verifying it costs what that kind costs. `None` for a
+/// prefix that makes no hash we verify.
+pub fn sample_of(prefix: &str) -> Option<String> {
+    let sample = if prefix.starts_with("$argon2") {
+        format!("{prefix}c2FsdHNhbHRzYWx0c2FsdA$ZmFrZWhhc2hmYWtlaGFzaGZha2VoYXNoZmFrZWhhc2g")
+    } else {
+        format!("{prefix}/9J.IJ4.NacP0jcGnfaZsuL9vg5ZWrQ2DowtcO2nX3VhepcaTNprK")
+    };
+    (kind_of(&sample) != UNPARSEABLE).then_some(sample)
 }
 
 impl FailureTime {
@@ -144,10 +152,17 @@ mod tests {
         assert_eq!(kind_of(argon2), "argon2id-v19-m19456-t2-p1");
         assert_eq!(kind_of("plaintext"), "unparseable");
         assert_eq!(
-            bcrypt_sample("$2y$12$").as_deref().map(kind_of),
+            sample_of("$2y$12$").as_deref().map(kind_of),
             Some("bcrypt-12".to_owned())
         );
-        assert_eq!(bcrypt_sample("$2b$1"), None);
+        assert_eq!(
+            sample_of("$argon2i$v=16$m=256,t=3,p=2$")
+                .as_deref()
+                .map(kind_of),
+            Some("argon2i-v16-m256-t3-p2".to_owned())
+        );
+        assert_eq!(sample_of("$2b$1"), None);
+        assert_eq!(sample_of("$argon2id$v=19$m=x$"), None);
     }
 
     #[test]

@@ -314,17 +314,48 @@ async fn unknown_emails_cost_what_imported_bcrypt_hashes_cost_before_any_is_trie
     })
     .await;
     let hash = bcrypt::hash(PASSWORD, 12).expect("bcrypt");
-    app.insert_user("imported@example.com", &hash, &[]);
+    assert_unknown_emails_cost_at_least_a_verification_of(&app, &hash).await;
+}
+
+/// The same after the argon2 cost was lowered: hashes made before are
+/// dearer than today's dummy.
+#[tokio::test]
+async fn unknown_emails_cost_what_dearer_argon2_hashes_cost_before_any_is_tried() {
+    let app = TestApp::spawn_with(|s| {
+        s.account_free_failures = 1000;
+        s.rate_limit = false;
+        s.argon2 = crate::helpers::CHEAP_ARGON2;
+    })
+    .await;
+    let default_cost = latchkey::config::Argon2Cost {
+        m_kib: 19456,
+        t: 2,
+        p: 1,
+    };
+    let hash = latchkey::auth::password::hash(
+        default_cost,
+        &latchkey::auth::credentials::Password::for_login(PASSWORD),
+    )
+    .expect("hash");
+    assert_unknown_emails_cost_at_least_a_verification_of(&app, &hash).await;
+}
+
+/// Stores `hash` for an account nobody tries, then checks that failed
+/// logins of unknown emails take about as long as verifying it.
+async fn assert_unknown_emails_cost_at_least_a_verification_of(app: &TestApp, hash: &str) {
+    app.insert_user("untried@example.com", hash, &[]);
     let started = Instant::now();
-    assert!(!bcrypt::verify(WRONG, &hash).expect("verify"));
-    let bcrypt_time = started.elapsed().as_secs_f64();
+    let wrong = latchkey::auth::credentials::Password::for_login(WRONG);
+    let verified = latchkey::auth::password::verify(app.settings.argon2, &wrong, hash);
+    assert_eq!(verified, latchkey::auth::password::Verification::Mismatch);
+    let verification = started.elapsed().as_secs_f64();
     for _ in 0..3 {
         let started = Instant::now();
         assert_eq!(app.login("nobody@example.com", WRONG).await.status(), 401);
         let unknown = started.elapsed().as_secs_f64();
         assert!(
-            unknown > 0.67 * bcrypt_time,
-            "an unknown email took {unknown:.3} s, a bcrypt-12 verification {bcrypt_time:.3} s"
+            unknown > 0.67 * verification,
+            "an unknown email took {unknown:.3} s, verifying the untried hash {verification:.3} s"
         );
     }
 }
