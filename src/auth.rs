@@ -31,7 +31,8 @@ use crate::state::AppState;
 /// Checks an email and password from `client`. Throttled attempts run no
 /// hash. Unknown emails are verified against a dummy hash and disabled
 /// users are refused after verification, so every admitted failure costs
-/// one verification and gives the same error.
+/// one verification, padded to the dearest kind of stored hash, and gives
+/// the same error.
 pub async fn authenticate(
     state: &AppState,
     client: IpAddr,
