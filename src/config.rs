@@ -316,9 +316,9 @@ impl Settings {
             PASSWORD_MIN_LENGTH_FLOOR,
             PASSWORD_MAX_LENGTH,
         )?;
-        // Every maximum below fits in a u32.
         let number32 = |key: &str, default: usize, min: usize, max: usize| {
-            number(key, default, min, max).map(|n| n as u32)
+            let value = number(key, default, min, max)?;
+            u32::try_from(value).map_err(|_| fail(key, format!("must be at most {}", u32::MAX)))
         };
         let argon2 = Argon2Cost {
             m_kib: number32("argon2_m_kib", 19456, 8, ARGON2_M_KIB_MAX)?,
