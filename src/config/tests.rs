@@ -257,6 +257,40 @@ fn a_bad_value_for_any_key_stops_loading_with_a_message_that_names_the_key() {
                 .starts_with(&format!("{key} (in {}): ", file.display())),
             "{key} = {value:?}: {err}"
         );
+
+        if SECRET_KEYS.contains(key) {
+            let secret_file = dir.path().join(format!("{key}.secret"));
+            std::fs::write(&secret_file, format!("{value}\n")).expect("write");
+            let path = secret_file.display().to_string();
+            let err = Settings::from_sources(
+                &Flags::default(),
+                env(&[(&format!("{variable}_FILE"), &path)]),
+            )
+            .expect_err(&format!(
+                "{variable}_FILE holding {value:?} must be refused"
+            ));
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("{variable}_FILE ({path}): ")),
+                "{variable}_FILE: {err}"
+            );
+        }
+
+        let flag = Flags {
+            bind: (*key == "bind").then(|| value.to_string()),
+            data_dir: (*key == "data_dir").then(|| PathBuf::from(value)),
+            database_url: (*key == "database_url").then(|| value.to_string()),
+            ..Flags::default()
+        };
+        if flag.bind.is_some() || flag.data_dir.is_some() || flag.database_url.is_some() {
+            let err = Settings::from_sources(&flag, env(&[]))
+                .expect_err(&format!("--{key} {value:?} must be refused"));
+            let name = key.replace('_', "-");
+            assert!(
+                err.to_string().starts_with(&format!("--{name}: ")),
+                "--{name} {value:?}: {err}"
+            );
+        }
     }
 }
 
