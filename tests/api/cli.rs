@@ -343,3 +343,18 @@ fn an_existing_database_file_open_to_other_users_is_warned_about() {
         stderr(&output)
     );
 }
+
+#[test]
+fn serve_with_a_bind_that_is_no_socket_address_stops_naming_the_variable() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let dir = data.path().display().to_string();
+    let output = latchkey_with_env(
+        &["--data-dir", &dir, "serve"],
+        None,
+        &[("LATCHKEY_BIND", "not-an-address")],
+    );
+    assert_fails_with(
+        &output,
+        "LATCHKEY_BIND: expected an IP address and port such as 127.0.0.1:8080 or [::]:8080, got \"not-an-address\"",
+    );
+}
