@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod csrf;
 pub mod device;
 pub mod extract;
+pub mod failure_time;
 pub mod hasher;
 pub mod jwt;
 pub mod keys;
@@ -33,7 +34,8 @@ use crate::state::AppState;
 /// device cookie (`device`) for the account. Throttled attempts run no
 /// hash. Unknown emails are verified against a dummy hash and disabled
 /// users are refused after verification, so every admitted failure costs
-/// one verification and gives the same error.
+/// one verification, padded to the dearest kind of stored hash, and gives
+/// the same error.
 pub async fn authenticate(
     state: &AppState,
     client: IpAddr,
@@ -166,8 +168,8 @@ async fn check_account(
         || state.hasher.dummy_hash().to_owned(),
         |u| u.password_hash.clone(),
     );
-    let verification = match state.hasher.verify(password, stored).await {
-        Ok(verification) => verification,
+    let (verification, ran) = match state.hasher.verify_timed(password, stored).await {
+        Ok(done) => done,
         Err(saturated) => {
             // Not checked: it counts as nothing.
             attempt.settle(Outcome::Abandoned, None).await?;
@@ -191,6 +193,7 @@ async fn check_account(
         }
         _ => {
             attempt.settle(Outcome::Failed, None).await?;
+            pad_failure(state, ran).await;
             Err(ApiError::InvalidCredentials)
         }
     }
@@ -271,6 +274,45 @@ impl Drop for Attempt<'_> {
                 tracing::warn!(error = %e, "could not settle an abandoned login attempt; its lease will run out");
             }
         });
+    }
+}
+
+/// Sleeps (holding no worker) until this failure has cost what one
+/// against the dearest kind of stored hash costs, so that the time of a
+/// failure tells nothing about the account (see [`failure_time`]).
+async fn pad_failure(state: &AppState, ran: Duration) {
+    if state.hasher.failure_time().claim_look() {
+        time_stored_kinds(state).await;
+    }
+    let target = state.hasher.failure_time().target();
+    tokio::time::sleep(target.saturating_sub(ran)).await;
+}
+
+/// Times once each kind of hash the database holds that no verification
+/// has timed yet (imported users who have not tried to sign in, hashes
+/// from before the argon2 cost was lowered).
+async fn time_stored_kinds(state: &AppState) {
+    let prefixes = match db::run(&state.pool, users::hash_kinds).await {
+        Ok(prefixes) => prefixes,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot list the kinds of stored hashes");
+            return;
+        }
+    };
+    let samples: Vec<(String, String)> = prefixes
+        .iter()
+        .filter_map(|prefix| failure_time::sample_of(prefix))
+        .map(|sample| (failure_time::kind_of(&sample), sample))
+        .collect();
+    let kinds: Vec<String> = samples.iter().map(|(kind, _)| kind.clone()).collect();
+    let untimed = state.hasher.failure_time().present(&kinds);
+    for (_, sample) in samples.into_iter().filter(|(k, _)| untimed.contains(k)) {
+        // The sample matches no password but "secret123"; its time is
+        // recorded by `verify_timed` itself.
+        let password = Password::for_login("");
+        if state.hasher.verify_timed(password, sample).await.is_err() {
+            return;
+        }
     }
 }
 

@@ -8,8 +8,9 @@
 //!   what a client sees.
 //! - [`auth::authenticate`] is the one password check, shared by the form
 //!   and `/token`: per-address and per-account throttling first, then one
-//!   verification (unknown users cost the same as known ones); hashing runs
-//!   only on the bounded [`auth::hasher::Hasher`].
+//!   verification (unknown users cost the same as known ones, failures are
+//!   padded to the dearest kind of stored hash by [`auth::failure_time`]);
+//!   hashing runs only on the bounded [`auth::hasher::Hasher`].
 //! - [`auth::extract::Caller`] is the signed-in caller (bearer header or
 //!   session cookie, renewed from the refresh cookie when it has expired);
 //!   [`auth::session`] opens and rotates sessions (refresh families);

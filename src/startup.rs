@@ -47,7 +47,7 @@ impl Application {
         let socket_activated = inherited.is_some();
         let listener = match inherited {
             Some(listener) => listener,
-            None => TcpListener::bind(&state.settings.bind)
+            None => TcpListener::bind(state.settings.bind)
                 .with_context(|| format!("cannot listen on {}", state.settings.bind))?,
         };
         let listener_address = listener.local_addr()?;
