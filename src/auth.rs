@@ -1,13 +1,16 @@
 //! Authentication, shared by every way in: look the user up, verify the
 //! password on the bounded hasher, upgrade old hashes.
 
+pub mod account_waiters;
 pub mod address_limit;
 pub mod client_address;
 pub mod common_passwords;
 pub mod cookies;
 pub mod credentials;
 pub mod csrf;
+pub mod device;
 pub mod extract;
+pub mod failure_time;
 pub mod hasher;
 pub mod jwt;
 pub mod keys;
@@ -20,24 +23,27 @@ use credentials::{Email, LOGIN_PASSWORD_MAX_BYTES, Password};
 use password::Verification;
 
 use std::net::IpAddr;
+use std::time::{Duration, Instant};
 
-use crate::db::login_failures::{self, Admission};
-use crate::db::{self, users, users::User};
+use crate::db::login_failures::{self, Admission, Outcome};
+use crate::db::{self, trusted_devices, users, users::User};
 use crate::error::ApiError;
 use crate::metrics::LoginOutcome;
 use crate::state::AppState;
 
-/// Checks an email and password from `client`. Throttled attempts run no
+/// Checks an email and password from `client`, whose browser may hold a
+/// device cookie (`device`) for the account. Throttled attempts run no
 /// hash. Unknown emails are verified against a dummy hash and disabled
 /// users are refused after verification, so every admitted failure costs
-/// one verification and gives the same error.
-/// The user comes back with the hash the password matched (upgraded, if it
-/// was), which [`session::open`] checks is still current.
+/// one verification, padded to the dearest kind of stored hash, and gives
+/// the same error. The user comes back with the hash the password matched
+/// (upgraded, if it was), which [`session::open`] checks is still current.
 pub async fn authenticate(
     state: &AppState,
     client: IpAddr,
     email: &str,
     password: &str,
+    device: Option<&str>,
 ) -> Result<User, ApiError> {
     if let Some(limits) = &state.address_limits
         && let Err(wait) = limits.admit(client)
@@ -48,7 +54,7 @@ pub async fn authenticate(
             retry_after: wait.as_secs().max(1),
         });
     }
-    let result = check_account(state, email, password).await;
+    let result = check_account(state, email, password, device).await;
     match &result {
         Ok(_) => state.metrics.observe_login(LoginOutcome::Succeeded),
         Err(ApiError::InvalidCredentials) => {
@@ -63,38 +69,100 @@ pub async fn authenticate(
     result
 }
 
-/// The per-account part: admission, lookup, verification, reset.
+/// How long an attempt waits for the account's unsettled attempts before
+/// it is answered `503` (never `429`: nothing failed). What it waits for is
+/// a few verifications queued on the bounded hasher, so this is reached
+/// only when the machine is overloaded; a bound of a few hundred
+/// milliseconds turned sixteen parallel right logins into `503`s on a
+/// loaded 2-core machine. A waiting attempt costs a connection, no CPU.
+const ADMISSION_WAIT: Duration = Duration::from_secs(5);
+
+/// At most this many attempts on one account wait at once; more get `503`
+/// at once, as a full hashing queue answers.
+const WAITERS_PER_ACCOUNT: usize = 64;
+
+/// How often a waiting attempt looks again without being woken: attempts
+/// settled by another instance wake nobody here. Not too often: dozens of
+/// waiters looking every few milliseconds starved the settling of the
+/// very attempts they waited for.
+const ADMISSION_POLL: Duration = Duration::from_millis(100);
+
+/// The per-account part: admission, lookup, verification, settling.
 async fn check_account(
     state: &AppState,
     email_input: &str,
     password: &str,
+    device: Option<&str>,
 ) -> Result<User, ApiError> {
     let email = Email::parse(email_input).ok();
-    let key = account_key(email.as_ref().map_or(email_input.trim(), Email::as_str));
-    let policy = state.account_policy.clone();
-    let now_ms = db::now_millis();
-    let admit_key = key.clone();
-    let (admission, user) = db::run(&state.pool, move |conn| {
-        let admission = login_failures::admit(conn, &admit_key, &policy, now_ms)?;
-        let user = match (&admission, &email) {
-            (Admission::Admitted, Some(email)) => users::find_by_email(conn, email.as_str())?,
-            _ => None,
-        };
-        Ok((admission, user))
-    })
-    .await?;
-    if let Admission::Wait(ms) = admission {
+    let account = account_key(email.as_ref().map_or(email_input.trim(), Email::as_str));
+    let device_hash = device.and_then(device::cookie_hash);
+    let Some(waiter) = state
+        .account_waiters
+        .subscribe(&account, WAITERS_PER_ACCOUNT)
+    else {
         tracing::info!(
-            event = "login_throttled",
-            scope = "account",
-            "too many failed logins for this account"
+            event = "login_busy",
+            "too many attempts waiting on this account; answered 503"
         );
-        return Err(ApiError::Throttled {
-            retry_after: (ms as u64).div_ceil(1000).max(1),
-        });
-    }
-    // Over-long input is refused unhashed, but still counted above.
+        return Err(ApiError::HashingSaturated);
+    };
+    let deadline = Instant::now() + ADMISSION_WAIT;
+    let (attempt, user) = loop {
+        let woken = waiter.notify.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
+        let policy = state.account_policy.clone();
+        let (for_db, device_hash, email) = (account.clone(), device_hash.clone(), email.clone());
+        let (key, admission, user) = db::run(&state.pool, move |conn| {
+            let now = db::now_unix();
+            let key = match &device_hash {
+                Some(hash) if trusted_devices::is_trusted(conn, hash, &for_db, now)? => {
+                    device::throttle_key(hash)
+                }
+                _ => for_db,
+            };
+            let now_ms = db::now_millis();
+            let admission = match login_failures::peek(conn, &key, &policy, now_ms)? {
+                Some(refused) => refused,
+                None => login_failures::admit(conn, &key, &policy, now_ms)?,
+            };
+            let user = match (&admission, &email) {
+                (Admission::Admitted, Some(email)) => users::find_by_email(conn, email.as_str())?,
+                _ => None,
+            };
+            Ok((key, admission, user))
+        })
+        .await?;
+        match admission {
+            Admission::Admitted => break (Attempt::new(state, key, account.clone()), user),
+            Admission::Wait(ms) => {
+                tracing::info!(
+                    event = "login_throttled",
+                    scope = "account",
+                    "too many failed logins for this account"
+                );
+                return Err(ApiError::Throttled {
+                    retry_after: (ms as u64).div_ceil(1000).max(1),
+                });
+            }
+            Admission::Busy => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    tracing::info!(
+                        event = "login_busy",
+                        "attempts on this account still being checked; answered 503"
+                    );
+                    return Err(ApiError::HashingSaturated);
+                }
+                let _ = actix_web::rt::time::timeout(left.min(ADMISSION_POLL), woken).await;
+            }
+        }
+    };
+    drop(waiter);
+    // Over-long input is refused unhashed, but still counts as a failure.
     if password.len() > LOGIN_PASSWORD_MAX_BYTES {
+        attempt.settle(Outcome::Failed, None).await?;
         return Err(ApiError::InvalidCredentials);
     }
     let password = Password::for_login(password);
@@ -102,24 +170,27 @@ async fn check_account(
         || state.hasher.dummy_hash().to_owned(),
         |u| u.password_hash.clone(),
     );
-    let verification = state.hasher.verify(password, stored).await?;
+    let (verification, ran) = match state.hasher.verify_timed(password, stored).await {
+        Ok(done) => done,
+        Err(saturated) => {
+            // Not checked: it counts as nothing.
+            attempt.settle(Outcome::Abandoned, None).await?;
+            return Err(saturated.into());
+        }
+    };
     match (user, verification) {
         (Some(mut user), Verification::Match { upgraded }) if !user.disabled => {
-            let (id, old_hash) = (user.id, user.password_hash.clone());
-            let saved = db::run(&state.pool, move |conn| {
-                login_failures::reset(conn, &key)?;
-                match upgraded {
-                    Some(new_hash) => Ok(users::upgrade_password_hash(
-                        conn, id, &old_hash, &new_hash,
-                    )?
-                    .then_some(new_hash)),
-                    None => Ok(None),
-                }
-            })
-            .await?;
-            if let Some(new_hash) = saved {
+            let upgrade = upgraded.map(|new_hash| HashUpgrade {
+                user_id: user.id,
+                old_hash: user.password_hash.clone(),
+                new_hash,
+            });
+            let new_hash = upgrade.as_ref().map(|u| u.new_hash.clone());
+            if attempt.settle(Outcome::Succeeded, upgrade).await?
+                && let Some(new_hash) = new_hash
+            {
                 tracing::info!(
-                    user_id = id,
+                    user_id = user.id,
                     "upgraded the password hash to the current argon2id parameters"
                 );
                 // The hash a session is opened against (see session::open).
@@ -127,12 +198,130 @@ async fn check_account(
             }
             Ok(user)
         }
-        _ => Err(ApiError::InvalidCredentials),
+        _ => {
+            attempt.settle(Outcome::Failed, None).await?;
+            pad_failure(state, ran).await;
+            Err(ApiError::InvalidCredentials)
+        }
+    }
+}
+
+/// A stored hash to replace after a successful verification.
+struct HashUpgrade {
+    user_id: i64,
+    old_hash: String,
+    new_hash: String,
+}
+
+/// An admitted attempt. It is settled exactly once; one that is dropped
+/// unsettled (the client went away mid-check) is settled as abandoned in
+/// the background, so it never holds the account's allowance for long.
+struct Attempt<'a> {
+    state: &'a AppState,
+    /// The counter it is throttled on (the account's, or a device's).
+    key: String,
+    /// The account, whose waiters it wakes.
+    account: String,
+    settled: bool,
+}
+
+impl<'a> Attempt<'a> {
+    fn new(state: &'a AppState, key: String, account: String) -> Self {
+        Self {
+            state,
+            key,
+            account,
+            settled: false,
+        }
+    }
+
+    /// Records the outcome (and a hash upgrade with a success), then wakes
+    /// the attempts waiting on the account. Returns whether the hash was
+    /// upgraded (not when a password change got there first).
+    async fn settle(
+        mut self,
+        outcome: Outcome,
+        upgrade: Option<HashUpgrade>,
+    ) -> Result<bool, ApiError> {
+        self.settled = true;
+        let state = self.state;
+        let (key, policy) = (self.key.clone(), state.account_policy.clone());
+        let upgraded = db::run(&state.pool, move |conn| {
+            login_failures::settle(conn, &key, &policy, outcome, db::now_millis())?;
+            match &upgrade {
+                Some(u) => users::upgrade_password_hash(conn, u.user_id, &u.old_hash, &u.new_hash),
+                None => Ok(false),
+            }
+        })
+        .await;
+        state.account_waiters.wake(&self.account, outcome);
+        Ok(upgraded?)
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if self.settled {
+            return;
+        }
+        let (pool, key, policy) = (
+            self.state.pool.clone(),
+            self.key.clone(),
+            self.state.account_policy.clone(),
+        );
+        tokio::spawn(async move {
+            let abandoned = db::run(&pool, move |conn| {
+                login_failures::settle(conn, &key, &policy, Outcome::Abandoned, db::now_millis())
+            })
+            .await;
+            if let Err(e) = abandoned {
+                tracing::warn!(error = %e, "could not settle an abandoned login attempt; its lease will run out");
+            }
+        });
+    }
+}
+
+/// Sleeps (holding no worker) until this failure has cost what one
+/// against the dearest kind of stored hash costs, so that the time of a
+/// failure tells nothing about the account (see [`failure_time`]).
+async fn pad_failure(state: &AppState, ran: Duration) {
+    if state.hasher.failure_time().claim_look() {
+        time_stored_kinds(state).await;
+    }
+    let target = state.hasher.failure_time().target();
+    tokio::time::sleep(target.saturating_sub(ran)).await;
+}
+
+/// Times once each kind of hash the database holds that no verification
+/// has timed yet (imported users who have not tried to sign in, hashes
+/// from before the argon2 cost was lowered).
+async fn time_stored_kinds(state: &AppState) {
+    let prefixes = match db::run(&state.pool, users::hash_kinds).await {
+        Ok(prefixes) => prefixes,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot list the kinds of stored hashes");
+            return;
+        }
+    };
+    let samples: Vec<(String, String)> = prefixes
+        .iter()
+        .filter_map(|prefix| failure_time::sample_of(prefix))
+        .map(|sample| (failure_time::kind_of(&sample), sample))
+        .collect();
+    let kinds: Vec<String> = samples.iter().map(|(kind, _)| kind.clone()).collect();
+    let untimed = state.hasher.failure_time().present(&kinds);
+    for (_, sample) in samples.into_iter().filter(|(k, _)| untimed.contains(k)) {
+        // The sample matches no password but "secret123"; its time is
+        // recorded by `verify_timed` itself.
+        let password = Password::for_login("");
+        if state.hasher.verify_timed(password, sample).await.is_err() {
+            return;
+        }
     }
 }
 
 /// The throttling key of an account: a SHA-256 of the normalised email,
 /// so what people type into the email field is never stored.
-fn account_key(email: &str) -> String {
+pub fn account_key(email: &str) -> String {
     refresh::sha256_hex(email.to_lowercase().as_bytes())
 }

@@ -104,7 +104,7 @@ pub fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
         UserCommand::Import { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            let stored = import::parse(&text)
+            let stored = import::parse(&text, settings.argon2)
                 .map_err(anyhow::Error::from)
                 .and_then(|rows| import::store(&mut conn, &rows));
             match stored {

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -54,6 +55,20 @@ const SECRET_KEYS: &[&str] = &["jwt_secret", "database_url"];
 pub const PASSWORD_MAX_LENGTH: usize = 128;
 const PASSWORD_MIN_LENGTH_FLOOR: usize = 8;
 const JWT_SECRET_MIN_BYTES: usize = 32;
+/// Every duration setting: ten years (`"10y"` as humantime reads it), far
+/// past any sane lifetime, yet small enough that adding it to today can
+/// neither overflow nor leave year 9999.
+pub const DURATION_MAX: Duration = Duration::from_secs(315_576_000);
+/// argon2 cost ceilings: 1 GiB and 64 passes per hash already take
+/// seconds; anything dearer is a typo that would stall every login.
+pub const ARGON2_M_KIB_MAX: usize = 1024 * 1024;
+pub const ARGON2_T_MAX: usize = 64;
+pub const ARGON2_P_MAX: usize = 64;
+const HASH_WORKERS_MAX: usize = 1024;
+const HASH_QUEUE_MAX: usize = 100_000;
+/// Ceiling of the throttling counts: beyond it a limit limits nothing.
+const LIMIT_MAX: usize = 1_000_000;
+const ACCOUNT_DELAYS_MAX: usize = 100;
 
 /// A string that never prints: `Debug` and `Display` show `***`.
 #[derive(Clone, PartialEq, Eq)]
@@ -98,7 +113,7 @@ pub struct Argon2Cost {
 /// Everything the server and the commands need, fully validated.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub bind: String,
+    pub bind: SocketAddr,
     pub data_dir: PathBuf,
     pub database_url: Secret,
     pub jwt_secret: Option<Secret>,
@@ -133,6 +148,9 @@ pub struct Settings {
     /// HTTP worker threads; `None` = one per core. Not a config key: tests
     /// lower it to keep thread counts small.
     pub http_workers: Option<usize>,
+    /// How often expired sessions, stale throttling counters and the like
+    /// are purged. Not a config key: tests shorten it.
+    pub housekeeping_interval: Duration,
 }
 
 /// Values given on the command line; they win over everything else.
@@ -201,8 +219,17 @@ impl Settings {
             ConfigError(format!("{}: {message}", label(key, &origin)))
         };
 
-        let bind = get("bind").unwrap_or("127.0.0.1:8080").to_owned();
+        let bind_text = get("bind").unwrap_or("127.0.0.1:8080");
+        let bind: SocketAddr = bind_text.parse().map_err(|_| {
+            fail(
+                "bind",
+                format!(
+                    "expected an IP address and port such as 127.0.0.1:8080 or [::]:8080, got {bind_text:?}"
+                ),
+            )
+        })?;
         let data_dir = match get("data_dir") {
+            Some("") => return Err(fail("data_dir", "must not be empty".into())),
             Some(dir) => PathBuf::from(dir),
             None => default_data_dir(env),
         };
@@ -257,6 +284,9 @@ impl Settings {
             if value.is_zero() {
                 return Err(fail(key, "must be longer than zero".into()));
             }
+            if value > DURATION_MAX {
+                return Err(fail(key, format!("must be at most 10 years, got {text:?}")));
+            }
             Ok(value)
         };
         let access_ttl = duration("access_ttl", "30m")?;
@@ -268,7 +298,7 @@ impl Settings {
             _ => duration("refresh_grace", "5s")?,
         };
 
-        let number = |key: &str, default: usize, min: usize| -> Result<usize, ConfigError> {
+        let number = |key: &str, default: usize, min: usize, max: usize| {
             let Some(text) = get(key) else {
                 return Ok(default);
             };
@@ -278,32 +308,43 @@ impl Settings {
             if value < min {
                 return Err(fail(key, format!("must be at least {min} (got {value})")));
             }
+            if value > max {
+                return Err(fail(key, format!("must be at most {max} (got {value})")));
+            }
             Ok(value)
         };
-        let password_min_length = number("password_min_length", 15, PASSWORD_MIN_LENGTH_FLOOR)?;
-        if password_min_length > PASSWORD_MAX_LENGTH {
-            return Err(fail(
-                "password_min_length",
-                format!("must be at most {PASSWORD_MAX_LENGTH}"),
-            ));
-        }
-        let to_u32 = |key: &str, value: usize| {
-            u32::try_from(value).map_err(|_| fail(key, "is too large".into()))
+        let password_min_length = number(
+            "password_min_length",
+            15,
+            PASSWORD_MIN_LENGTH_FLOOR,
+            PASSWORD_MAX_LENGTH,
+        )?;
+        let number32 = |key: &str, default: usize, min: usize, max: usize| {
+            let value = number(key, default, min, max)?;
+            u32::try_from(value).map_err(|_| fail(key, format!("must be at most {}", u32::MAX)))
         };
         let argon2 = Argon2Cost {
-            m_kib: to_u32("argon2_m_kib", number("argon2_m_kib", 19456, 8)?)?,
-            t: to_u32("argon2_t", number("argon2_t", 2, 1)?)?,
-            p: to_u32("argon2_p", number("argon2_p", 1, 1)?)?,
+            m_kib: number32("argon2_m_kib", 19456, 8, ARGON2_M_KIB_MAX)?,
+            t: number32("argon2_t", 2, 1, ARGON2_T_MAX)?,
+            p: number32("argon2_p", 1, 1, ARGON2_P_MAX)?,
         };
         if let Err(e) = argon2::Params::new(argon2.m_kib, argon2.t, argon2.p, None) {
+            // The one joint rule: at least 8 KiB of memory per lane.
             return Err(fail(
                 "argon2_m_kib",
-                format!("argon2 parameters rejected: {e}"),
+                format!(
+                    "argon2 parameters rejected: {e} (argon2_m_kib must be at least 8 x argon2_p)"
+                ),
             ));
         }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let hash_workers = number("hash_workers", cores, 1)?;
-        let hash_queue = number("hash_queue", 4 * hash_workers, 1)?;
+        let hash_workers = number(
+            "hash_workers",
+            cores.min(HASH_WORKERS_MAX),
+            1,
+            HASH_WORKERS_MAX,
+        )?;
+        let hash_queue = number("hash_queue", 4 * hash_workers, 1, HASH_QUEUE_MAX)?;
 
         let public_url = match get("public_url") {
             Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
@@ -318,11 +359,24 @@ impl Settings {
             None => None,
         };
         let issuer = match (get("issuer"), &public_url) {
+            // Every URL in the metadata starts with it.
+            (Some(issuer), _)
+                if !issuer.starts_with("https://") && !issuer.starts_with("http://") =>
+            {
+                return Err(fail(
+                    "issuer",
+                    format!("must start with https:// or http://, got {issuer:?}"),
+                ));
+            }
             (Some(issuer), _) => issuer.trim_end_matches('/').to_owned(),
             (None, Some(url)) => url.clone(),
             (None, None) => format!("http://{bind}"),
         };
-        let audience = get("audience").map(str::to_owned);
+        let audience = match get("audience") {
+            // An empty `aud` would be required of every token yet match none.
+            Some("") => return Err(fail("audience", "must not be empty; leave it unset".into())),
+            other => other.map(str::to_owned),
+        };
 
         let trusted_proxies = match get("trusted_proxies") {
             Some(list) => list
@@ -357,10 +411,7 @@ impl Settings {
             }
         };
 
-        let account_free_failures = to_u32(
-            "account_free_failures",
-            number("account_free_failures", 5, 1)?,
-        )?;
+        let account_free_failures = number32("account_free_failures", 5, 1, LIMIT_MAX)?;
         let account_delays = match get("account_delays") {
             None => [1, 3, 5, 10].map(Duration::from_secs).to_vec(),
             Some(list) => list
@@ -377,19 +428,22 @@ impl Settings {
         if account_delays.is_empty() {
             return Err(fail("account_delays", "needs at least one duration".into()));
         }
-        let account_daily_limit = to_u32(
-            "account_daily_limit",
-            number("account_daily_limit", 100, 1)?,
-        )?;
-        let address_failure_limit = to_u32(
-            "address_failure_limit",
-            number("address_failure_limit", 30, 1)?,
-        )?;
+        if account_delays.len() > ACCOUNT_DELAYS_MAX {
+            return Err(fail(
+                "account_delays",
+                format!("at most {ACCOUNT_DELAYS_MAX} durations"),
+            ));
+        }
+        if account_delays.iter().any(|d| *d > DURATION_MAX) {
+            return Err(fail(
+                "account_delays",
+                "each duration must be at most 10 years".into(),
+            ));
+        }
+        let account_daily_limit = number32("account_daily_limit", 100, 1, LIMIT_MAX)?;
+        let address_failure_limit = number32("address_failure_limit", 30, 1, LIMIT_MAX)?;
         let address_failure_window = duration("address_failure_window", "5m")?;
-        let address_attempt_limit = to_u32(
-            "address_attempt_limit",
-            number("address_attempt_limit", 300, 1)?,
-        )?;
+        let address_attempt_limit = number32("address_attempt_limit", 300, 1, LIMIT_MAX)?;
 
         Ok(Self {
             bind,
@@ -419,6 +473,7 @@ impl Settings {
             address_failure_window,
             address_attempt_limit,
             http_workers: None,
+            housekeeping_interval: Duration::from_secs(300),
         })
     }
 }

@@ -2,9 +2,11 @@
 //! [`run`], the one way handlers reach it (always off the async workers).
 
 pub mod copy;
+pub mod housekeeping;
 pub mod login_failures;
 pub mod schema;
 pub mod sessions;
+pub mod trusted_devices;
 pub mod users;
 
 use std::ops::Deref;
@@ -154,7 +156,9 @@ impl AnyManager {
         let connection = if self.is_postgres() {
             diesel::PgConnection::establish(&self.url).map(AnyConnection::Postgresql)
         } else {
-            diesel::SqliteConnection::establish(sqlite_path(&self.url)).map(AnyConnection::Sqlite)
+            let path = sqlite_path(&self.url);
+            create_private_file(path);
+            diesel::SqliteConnection::establish(path).map(AnyConnection::Sqlite)
         };
         connection.map_err(diesel::r2d2::Error::ConnectionError)
     }
@@ -166,6 +170,40 @@ impl AnyManager {
 
 pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Creates a missing SQLite file with mode 0600 before SQLite opens it:
+/// it holds password hashes, and SQLite would create it with the umask's
+/// mode. SQLite gives the `-wal` and `-shm` files the main file's mode.
+/// An existing file is left as it is (see [`warn_if_readable`]); any
+/// failure is left for SQLite to report.
+fn create_private_file(path: &str) {
+    use std::os::unix::fs::OpenOptionsExt;
+    if path.is_empty() || path == ":memory:" || path.starts_with("file:") {
+        return;
+    }
+    let _ = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path);
+}
+
+/// Warns about each of the SQLite file and its `-wal` and `-shm` files
+/// that group or others may read: it holds password hashes.
+fn warn_if_readable(path: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    for file in [
+        path.to_owned(),
+        format!("{path}-wal"),
+        format!("{path}-shm"),
+    ] {
+        if let Ok(meta) = std::fs::metadata(&file)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(path = %file, "the database file is open to other users; chmod 600 it");
+        }
+    }
 }
 
 /// The file path of a `sqlite://PATH` (or `sqlite:PATH`) URL.
@@ -259,6 +297,9 @@ pub fn build_pool(url: &str) -> Result<DbPool, String> {
 /// also turns on WAL; on PostgreSQL an advisory lock serialises instances.
 pub fn migrate(url: &str) -> anyhow::Result<usize> {
     let manager = AnyManager::new(url);
+    if !manager.is_postgres() {
+        warn_if_readable(sqlite_path(url));
+    }
     let mut conn = manager.open()?;
     match &mut conn {
         AnyConnection::Sqlite(c) => {

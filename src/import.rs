@@ -10,6 +10,8 @@ use argon2::password_hash::phc::PasswordHash;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::auth::credentials::Email;
+use crate::auth::password;
+use crate::config::Argon2Cost;
 use crate::db::{self, AnyConnection, users};
 
 /// One accepted line.
@@ -25,7 +27,9 @@ pub struct ImportRow {
 pub struct ImportProblems(pub Vec<String>);
 
 /// Parses `text`, telling JSON lines from CSV by its first character.
-pub fn parse(text: &str) -> Result<Vec<ImportRow>, ImportProblems> {
+/// Hashes far dearer than `cost` are refused (see
+/// [`password::excessive_cost`]).
+pub fn parse(text: &str, cost: Argon2Cost) -> Result<Vec<ImportRow>, ImportProblems> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let raw = if text.trim_start().starts_with('{') {
         parse_json_lines(text)
@@ -46,6 +50,12 @@ pub fn parse(text: &str) -> Result<Vec<ImportRow>, ImportProblems> {
         if !is_supported_hash(&hash) {
             problems.push(format!(
                 "line {line}: hashed_password of {email} is neither an argon2 PHC string nor a bcrypt hash (2a, 2b or 2y)"
+            ));
+            continue;
+        }
+        if let Some(reason) = password::excessive_cost(cost, &hash) {
+            problems.push(format!(
+                "line {line}: hashed_password of {email} is too costly to verify ({reason}); have the user reset the password instead"
             ));
             continue;
         }
@@ -168,19 +178,7 @@ fn is_supported_hash(hash: &str) -> bool {
         return PasswordHash::new(hash)
             .is_ok_and(|parsed| argon2::Params::try_from(&parsed).is_ok());
     }
-    is_bcrypt(hash)
-}
-
-fn is_bcrypt(hash: &str) -> bool {
-    let bytes = hash.as_bytes();
-    let prefix_ok = ["$2a$", "$2b$", "$2y$"].iter().any(|p| hash.starts_with(p));
-    let cost_ok = bytes.len() == 60
-        && bytes[4].is_ascii_digit()
-        && bytes[5].is_ascii_digit()
-        && bytes[6] == b'$'
-        && (4..=31).contains(&((bytes[4] - b'0') * 10 + (bytes[5] - b'0')));
-    let alphabet = |b: &u8| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'/';
-    prefix_ok && cost_ok && bytes[7..].iter().all(alphabet)
+    password::is_bcrypt(hash)
 }
 
 /// Inserts every row in one transaction, or none: an email that already
@@ -218,13 +216,14 @@ pub fn store(conn: &mut AnyConnection, rows: &[ImportRow]) -> anyhow::Result<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::password::CHEAP;
 
     const BCRYPT: &str = "$2b$10$/9J.IJ4.NacP0jcGnfaZsuL9vg5ZWrQ2DowtcO2nX3VhepcaTNprK";
 
     #[test]
     fn csv_with_bom_quotes_and_crlf_is_read() {
         let text = format!("\u{feff}email,hashed_password\r\n\"Bob@Example.com\",{BCRYPT}\r\n");
-        let rows = parse(&text).expect("valid");
+        let rows = parse(&text, CHEAP).expect("valid");
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].email.as_str(), "bob@example.com");
         assert_eq!(rows[0].line, 2);
@@ -234,7 +233,7 @@ mod tests {
     fn json_lines_are_told_apart_from_csv() {
         let text =
             format!("{{\"email\": \"a@example.com\", \"hashed_password\": \"{BCRYPT}\"}}\n\n");
-        assert_eq!(parse(&text).expect("valid").len(), 1);
+        assert_eq!(parse(&text, CHEAP).expect("valid").len(), 1);
     }
 
     #[test]
@@ -242,7 +241,7 @@ mod tests {
         let text = format!(
             "email,hashed_password\na@example.com,{BCRYPT}\nnot-an-email,{BCRYPT}\nb@example.com,plaintext-password\nA@example.com,{BCRYPT}\n"
         );
-        let problems = parse(&text).err().expect("refused").0;
+        let problems = parse(&text, CHEAP).err().expect("refused").0;
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[0].starts_with("line 3:"));
         assert!(problems[1].starts_with("line 4:"));
@@ -252,5 +251,66 @@ mod tests {
                 .iter()
                 .all(|p| !p.contains("plaintext-password") && !p.contains(BCRYPT))
         );
+    }
+
+    /// A well-formed hash of the given bcrypt cost (never verified here).
+    fn bcrypt_of_cost(cost: u32) -> String {
+        format!("$2b${cost:02}${}", &BCRYPT[7..])
+    }
+
+    fn argon2_of(m_kib: u32, t: u32) -> String {
+        format!(
+            "$argon2id$v=19$m={m_kib},t={t},p=1$c2FsdHNhbHRzYWx0c2FsdA$ZmFrZWhhc2hmYWtlaGFzaGZha2VoYXNoZmFrZWhhc2g"
+        )
+    }
+
+    #[test]
+    fn hashes_far_dearer_than_the_configured_cost_are_refused_by_line() {
+        let cost = Argon2Cost {
+            m_kib: 1024,
+            t: 2,
+            p: 1,
+        };
+        let accepted = [bcrypt_of_cost(14), argon2_of(4 * 1024, 8), argon2_of(64, 1)];
+        for (i, hash) in accepted.iter().enumerate() {
+            let text =
+                format!("{{\"email\": \"ok{i}@example.com\", \"hashed_password\": \"{hash}\"}}\n");
+            assert!(parse(&text, cost).is_ok(), "{hash} must be accepted");
+        }
+        let text = format!(
+            "email,hashed_password\na@example.com,{}\nb@example.com,{}\nc@example.com,\"{}\"\nd@example.com,\"{}\"\n",
+            BCRYPT,
+            bcrypt_of_cost(15),
+            argon2_of(4 * 1024 + 1, 2),
+            argon2_of(1024, 9),
+        );
+        let problems = parse(&text, cost).err().expect("refused").0;
+        assert_eq!(
+            problems,
+            [
+                "line 3: hashed_password of b@example.com is too costly to verify (bcrypt cost 15 is above 14); have the user reset the password instead",
+                "line 4: hashed_password of c@example.com is too costly to verify (argon2 memory m=4097 KiB is above 4 x the configured 1024 KiB); have the user reset the password instead",
+                "line 5: hashed_password of d@example.com is too costly to verify (argon2 time t=9 is above 4 x the configured 2); have the user reset the password instead",
+            ]
+        );
+    }
+
+    #[test]
+    fn login_and_import_agree_on_what_a_bcrypt_hash_is() {
+        assert!(password::is_bcrypt(BCRYPT));
+        assert_eq!(password::bcrypt_cost(BCRYPT), Some(10));
+        // Login used to take any `$2b$` prefix for bcrypt; import refused
+        // these. Now both refuse them.
+        for bad in [
+            "$2b$10$short",
+            "$2b$99$/9J.IJ4.NacP0jcGnfaZsuL9vg5ZWrQ2DowtcO2nX3VhepcaTNprK",
+            "$2b$03$/9J.IJ4.NacP0jcGnfaZsuL9vg5ZWrQ2DowtcO2nX3VhepcaTNprK",
+            "$2b$1x$/9J.IJ4.NacP0jcGnfaZsuL9vg5ZWrQ2DowtcO2nX3VhepcaTNprK",
+            "$2x$10$/9J.IJ4.NacP0jcGnfaZsuL9vg5ZWrQ2DowtcO2nX3VhepcaTNprK",
+            "$2b$é$/9J.IJ4.NacP0jcGnfaZsuL9vg5ZWrQ2DowtcO2nX3VhepcaTNpr",
+        ] {
+            assert!(!password::is_bcrypt(bad), "{bad}");
+            assert!(!is_supported_hash(bad), "{bad}");
+        }
     }
 }

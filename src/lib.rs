@@ -8,14 +8,17 @@
 //!   what a client sees.
 //! - [`auth::authenticate`] is the one password check, shared by the form
 //!   and `/token`: per-address and per-account throttling first, then one
-//!   verification (unknown users cost the same as known ones); hashing runs
-//!   only on the bounded [`auth::hasher::Hasher`].
+//!   verification (unknown users cost the same as known ones, failures are
+//!   padded to the dearest kind of stored hash by [`auth::failure_time`]);
+//!   hashing runs only on the bounded [`auth::hasher::Hasher`].
 //! - [`auth::extract::Caller`] is the signed-in caller (bearer header or
 //!   session cookie, renewed from the refresh cookie when it has expired);
 //!   [`auth::session`] opens and rotates sessions (refresh families);
 //!   [`auth::jwt::TokenSigner`] signs with the key ring of [`auth::keys`].
 //! - The database is reached only through [`db::run`], which runs the
 //!   whole unit of work off the async workers; queries live in `db/`.
+//! - [`housekeeping`] purges, in the background, what can no longer
+//!   matter: ended sessions, stale throttling counters, expired devices.
 //! - [`state::AppState`] holds the pool, hasher, signer, settings and
 //!   [`metrics::Metrics`]; there is no global state.
 //! - [`serve::run`] is `latchkey serve` from start to exit: systemd's socket
@@ -23,6 +26,8 @@
 //!   ([`systemd`] holds the protocol pieces).
 //! - The other subcommands live in [`commands`] (users, keys, `db copy`)
 //!   and [`import`] (`user import`).
+//! - [`telemetry`] is the log output; ERROR is for the operator, so actix's
+//!   reports of a client's malformed request are written as WARN.
 
 pub mod auth;
 pub mod cli;
@@ -30,6 +35,7 @@ pub mod commands;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod housekeeping;
 pub mod import;
 pub mod metrics;
 pub mod middleware;

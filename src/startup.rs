@@ -47,13 +47,14 @@ impl Application {
         let socket_activated = inherited.is_some();
         let listener = match inherited {
             Some(listener) => listener,
-            None => TcpListener::bind(&state.settings.bind)
+            None => TcpListener::bind(state.settings.bind)
                 .with_context(|| format!("cannot listen on {}", state.settings.bind))?,
         };
         let listener_address = listener.local_addr()?;
         let port = listener_address.port();
         let workers = state.settings.http_workers;
         let state = web::Data::new(state);
+        crate::housekeeping::start(&state.clone().into_inner());
         let announced = state.clone();
         let static_dir = static_dir();
 
@@ -179,6 +180,7 @@ fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         tokens,
         settings,
         account_policy,
+        account_waiters: Default::default(),
         address_limits,
         setup_token,
         metrics: Metrics::default(),

@@ -1,6 +1,7 @@
 //! Everything a request handler may reach, built once per server. No global
 //! state: each test server gets its own.
 
+use crate::auth::account_waiters::AccountWaiters;
 use crate::auth::address_limit::AddressLimits;
 use crate::auth::hasher::Hasher;
 use crate::auth::jwt::TokenSigner;
@@ -15,6 +16,8 @@ pub struct AppState {
     pub tokens: std::sync::Arc<TokenSigner>,
     pub settings: Settings,
     pub account_policy: AccountPolicy,
+    /// Attempts waiting for an account's unsettled attempts.
+    pub account_waiters: AccountWaiters,
     /// `None` when `LATCHKEY_RATE_LIMIT=off`.
     pub address_limits: Option<AddressLimits>,
     /// The one-time token of `/setup`, while the database holds no user.

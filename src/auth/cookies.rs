@@ -1,5 +1,5 @@
-//! The browser session's cookies: the access JWT, the refresh token and the
-//! CSRF token. HttpOnly, SameSite=Lax, Path=/, no Domain; `__Host-` names
+//! The browser's cookies: the access JWT, the refresh token, the CSRF token
+//! and the device cookie. HttpOnly, SameSite=Lax, Path=/, no Domain; `__Host-` names
 //! and `Secure` when the public URL is https.
 
 use actix_web::HttpRequest;
@@ -34,6 +34,15 @@ impl CookieJar {
             "__Host-latchkey_refresh"
         } else {
             "latchkey_refresh"
+        }
+    }
+
+    /// The device cookie (see `auth::device`): kept across sign-outs.
+    pub fn device_name(self) -> &'static str {
+        if self.secure {
+            "__Host-latchkey_device"
+        } else {
+            "latchkey_device"
         }
     }
 

@@ -6,9 +6,10 @@ use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::credentials::Password;
+use super::failure_time::{self, FailureTime};
 use super::password::{self, HashError, Verification};
 use crate::config::Argon2Cost;
 
@@ -36,6 +37,7 @@ pub struct Hasher {
     dummy_hash: Arc<str>,
     in_flight: Arc<AtomicUsize>,
     totals: Arc<JobTotals>,
+    failure_time: Arc<FailureTime>,
 }
 
 /// Jobs so far: how long they waited in the queue and how long they ran.
@@ -97,7 +99,13 @@ impl Hasher {
             dummy_hash,
             in_flight: Arc::new(AtomicUsize::new(0)),
             totals: Arc::new(JobTotals::default()),
+            failure_time: Arc::default(),
         })
+    }
+
+    /// How long each kind of stored hash takes to verify.
+    pub fn failure_time(&self) -> &FailureTime {
+        &self.failure_time
     }
 
     pub fn cost(&self) -> Argon2Cost {
@@ -124,9 +132,30 @@ impl Hasher {
         password: Password,
         stored: String,
     ) -> Result<Verification, Saturated> {
+        Ok(self.verify_timed(password, stored).await?.0)
+    }
+
+    /// [`Hasher::verify`], also telling how long the verification itself
+    /// ran (not its wait in the queue); the time is recorded for its kind
+    /// of hash in [`Hasher::failure_time`].
+    pub async fn verify_timed(
+        &self,
+        password: Password,
+        stored: String,
+    ) -> Result<(Verification, Duration), Saturated> {
         let cost = self.cost;
-        self.submit(move || password::verify(cost, &password, &stored))
-            .await
+        let times = Arc::clone(&self.failure_time);
+        self.submit(move || {
+            let started = Instant::now();
+            let verification = password::verify(cost, &password, &stored);
+            let ran = started.elapsed();
+            // The upgrade's hashing is not verification time.
+            if matches!(verification, Verification::Mismatch) {
+                times.observe(failure_time::kind_of(&stored), ran);
+            }
+            (verification, ran)
+        })
+        .await
     }
 
     /// Hashes a new password on the pool.

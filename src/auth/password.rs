@@ -119,10 +119,65 @@ fn verify_argon2(cost: Argon2Cost, password: &Password, stored: &str) -> bool {
     hashed.is_ok() && Output::new(&computed).is_ok_and(|c| &c == expected)
 }
 
-fn is_bcrypt(stored: &str) -> bool {
-    ["$2a$", "$2b$", "$2y$"]
+/// The cost of a bcrypt hash in the form passlib writes (`$2a$`, `$2b$`
+/// or `$2y$`, a two-digit cost from 4 to 31, 53 characters of bcrypt's
+/// base64); `None` for anything else. The one test of "is this bcrypt",
+/// for login and import alike.
+pub fn bcrypt_cost(stored: &str) -> Option<u32> {
+    let bytes = stored.as_bytes();
+    let prefix_ok = ["$2a$", "$2b$", "$2y$"]
         .iter()
-        .any(|p| stored.starts_with(p))
+        .any(|p| stored.starts_with(p));
+    if !prefix_ok || bytes.len() != 60 || bytes[6] != b'$' {
+        return None;
+    }
+    let (tens, ones) = (bytes[4], bytes[5]);
+    if !tens.is_ascii_digit() || !ones.is_ascii_digit() {
+        return None;
+    }
+    let cost = u32::from(tens - b'0') * 10 + u32::from(ones - b'0');
+    let alphabet = |b: &u8| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'/';
+    ((4..=31).contains(&cost) && bytes[7..].iter().all(alphabet)).then_some(cost)
+}
+
+pub fn is_bcrypt(stored: &str) -> bool {
+    bcrypt_cost(stored).is_some()
+}
+
+/// The dearest bcrypt cost an import accepts: 14 already takes about a
+/// second per verification, each step doubles it.
+pub const BCRYPT_IMPORT_COST_MAX: u32 = 14;
+/// How many times the configured argon2 memory or passes an imported hash
+/// may use.
+pub const ARGON2_IMPORT_FACTOR: u32 = 4;
+
+/// Why verifying `stored` would cost far more than a hash at `cost` (a few
+/// logins on such an account would hold every hashing worker); `None` when
+/// it is affordable or not a hash we know.
+pub fn excessive_cost(cost: Argon2Cost, stored: &str) -> Option<String> {
+    if let Some(bcrypt_cost) = bcrypt_cost(stored) {
+        return (bcrypt_cost > BCRYPT_IMPORT_COST_MAX)
+            .then(|| format!("bcrypt cost {bcrypt_cost} is above {BCRYPT_IMPORT_COST_MAX}"));
+    }
+    let parsed = PasswordHash::new(stored).ok()?;
+    let params = Params::try_from(&parsed).ok()?;
+    let m_max = u64::from(cost.m_kib) * u64::from(ARGON2_IMPORT_FACTOR);
+    let t_max = u64::from(cost.t) * u64::from(ARGON2_IMPORT_FACTOR);
+    if u64::from(params.m_cost()) > m_max {
+        return Some(format!(
+            "argon2 memory m={} KiB is above {ARGON2_IMPORT_FACTOR} x the configured {} KiB",
+            params.m_cost(),
+            cost.m_kib
+        ));
+    }
+    if u64::from(params.t_cost()) > t_max {
+        return Some(format!(
+            "argon2 time t={} is above {ARGON2_IMPORT_FACTOR} x the configured {}",
+            params.t_cost(),
+            cost.t
+        ));
+    }
+    None
 }
 
 /// Whether `stored` is argon2id v19 at exactly the configured cost.

@@ -39,9 +39,24 @@ pub(super) fn read_toml(
 ) -> Result<(), ConfigError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError(format!("config file {}: {e}", path.display())))?;
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e| ConfigError(format!("config file {}: {e}", path.display())))?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        // The error's own display quotes the offending line, which may
+        // hold a secret (`jwt_secret`, a `database_url` with a password):
+        // name the line by number instead.
+        let line = e.span().map(|span| {
+            text.as_bytes()[..span.start.min(text.len())]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1
+        });
+        let at = line.map(|n| format!(", line {n}")).unwrap_or_default();
+        ConfigError(format!(
+            "config file {}{at}: not valid TOML ({})",
+            path.display(),
+            e.message().trim_end()
+        ))
+    })?;
     for (name, value) in table {
         let Some(key) = KEYS.iter().copied().find(|k| *k == name) else {
             return Err(ConfigError(format!(

@@ -44,7 +44,25 @@ diesel::table! {
         day_start -> BigInt,
         day_failures -> BigInt,
         blocked_until_ms -> BigInt,
+        in_flight -> BigInt,
+        lease_until_ms -> BigInt,
+        last_failure_ms -> BigInt,
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, refresh_tokens, login_failures);
+diesel::table! {
+    trusted_devices (token_hash) {
+        token_hash -> Text,
+        account_key -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    refresh_tokens,
+    login_failures,
+    trusted_devices
+);

@@ -159,3 +159,26 @@ pub fn set_scopes(conn: &mut AnyConnection, email: &str, scopes: &[String]) -> Q
         .execute(conn)?;
     Ok(changed > 0)
 }
+
+#[derive(QueryableByName)]
+struct Prefix {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    prefix: String,
+}
+
+/// The kinds of stored hashes, each once, as the part of the hash before
+/// its salt: `$2b$12$` (scheme and cost) for bcrypt, `$argon2id$v=19$m=19456,t=2,p=1$`
+/// for argon2. One scan of the table. Trimming the base64 characters off
+/// the end leaves that part (twice for argon2: hash, `$`, salt).
+pub fn hash_kinds(conn: &mut AnyConnection) -> QueryResult<Vec<String>> {
+    const BASE64: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/.";
+    let rows: Vec<Prefix> = diesel::sql_query(format!(
+        "SELECT DISTINCT rtrim(password_hash, '{BASE64}') AS prefix FROM users \
+         WHERE password_hash LIKE '$2%' \
+         UNION \
+         SELECT DISTINCT rtrim(rtrim(rtrim(password_hash, '{BASE64}'), '$'), '{BASE64}') AS prefix \
+         FROM users WHERE password_hash LIKE '$argon2%'"
+    ))
+    .load(conn)?;
+    Ok(rows.into_iter().map(|row| row.prefix).collect())
+}

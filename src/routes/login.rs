@@ -10,14 +10,21 @@ use crate::auth::client_address::client_address;
 use crate::auth::cookies::CookieJar;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::session;
-use crate::auth::{authenticate, csrf};
+use crate::auth::{account_key, authenticate, csrf, device};
 use crate::db::users::User;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 const WRONG_CREDENTIALS: &str = "Incorrect email or password.";
+const EMPTY_FIELDS: &str = "Enter your email and your password.";
 const FORGED_FORM: &str =
-    "This form has expired or did not come from this site. Reload the sign-in page and try again.";
+    "This form has expired or did not come from this site. Reload the page and try again.";
+
+/// The `403` for a form that failed [`csrf::check`].
+pub fn forged(why: &csrf::Forged, path: &'static str) -> HttpResponse {
+    tracing::info!(event = "csrf_rejected", path, reason = %why, "form refused as forged");
+    html::message(StatusCode::FORBIDDEN, "Form expired", FORGED_FORM)
+}
 
 /// `GET /login?next=/path`
 pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
@@ -75,28 +82,38 @@ pub async fn submit(
         }
     };
     let jar = CookieJar::new(&state.settings);
-    if !csrf::is_valid(jar, &req, form.get("csrf_token")) {
-        tracing::info!(
-            event = "csrf_rejected",
-            path = "/login",
-            "login form without a valid CSRF token"
-        );
-        return html::message(StatusCode::FORBIDDEN, "Form expired", FORGED_FORM);
+    if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
+        return forged(&why, "/login");
     }
     let next = safe_next(form.get("next"));
     let email = form.get("username").unwrap_or("");
     let password = form.get("password").unwrap_or("");
+    // Nothing to check, so nothing to hash or count against anyone.
+    if email.trim().is_empty() || password.is_empty() {
+        return login_form(
+            &req,
+            &state,
+            StatusCode::BAD_REQUEST,
+            None,
+            Some(EMPTY_FIELDS),
+            email,
+            &next,
+        );
+    }
     let client = client_address(&req, &state.settings.trusted_proxies);
+    let device_cookie = jar.read(&req, jar.device_name());
     // A password changed during the check fails in sign_in, as a wrong one.
-    let signed_in = match authenticate(&state, client, email, password).await {
-        Ok(user) => sign_in(&state, jar, &user, &next)
-            .await
-            .map(|response| (user.id, response)),
-        Err(e) => Err(e),
-    };
+    let signed_in =
+        match authenticate(&state, client, email, password, device_cookie.as_deref()).await {
+            Ok(user) => sign_in(&state, jar, &user, &next)
+                .await
+                .map(|response| (user, response)),
+            Err(e) => Err(e),
+        };
     match signed_in {
-        Ok((user_id, response)) => {
-            tracing::info!(event = "login_succeeded", via = "form", client = %client, user_id, "signed in");
+        Ok((user, mut response)) => {
+            tracing::info!(event = "login_succeeded", via = "form", client = %client, user_id = user.id, "signed in");
+            remember_device(&state, jar, &user, device_cookie, &mut response).await;
             response
         }
         Err(ApiError::InvalidCredentials) => {
@@ -134,6 +151,28 @@ pub async fn submit(
     }
 }
 
+/// Gives the browser a device cookie for `user`'s account unless it holds
+/// a live one. Best effort: the person is signed in either way.
+async fn remember_device(
+    state: &AppState,
+    jar: CookieJar,
+    user: &User,
+    presented: Option<String>,
+    response: &mut HttpResponse,
+) {
+    let presented = presented.as_deref().and_then(device::cookie_hash);
+    match device::remember(state, account_key(&user.email), presented).await {
+        Ok(Some(value)) => {
+            let cookie = jar.build(jar.device_name(), value, device::LIFETIME_SECONDS);
+            if let Err(e) = response.add_cookie(&cookie) {
+                tracing::warn!(error = %e, "could not set the device cookie");
+            }
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "could not remember the device"),
+    }
+}
+
 /// Opens a session and answers with its cookies and a redirect to `next`.
 pub async fn sign_in(
     state: &AppState,
@@ -164,13 +203,8 @@ pub async fn logout(
 ) -> HttpResponse {
     let form = Form::read(&req, payload).await.unwrap_or_default();
     let jar = CookieJar::new(&state.settings);
-    if !csrf::is_valid(jar, &req, form.get("csrf_token")) {
-        tracing::info!(
-            event = "csrf_rejected",
-            path = "/logout",
-            "sign-out form without a valid CSRF token"
-        );
-        return html::message(StatusCode::FORBIDDEN, "Form expired", FORGED_FORM);
+    if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
+        return forged(&why, "/logout");
     }
     let refresh = jar
         .read(&req, jar.refresh_name())

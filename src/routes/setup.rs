@@ -7,7 +7,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::form::Form;
 use super::html::{self, SetupPage};
-use super::login::{error_page, sign_in};
+use super::login::{error_page, forged, sign_in};
 use crate::auth::cookies::CookieJar;
 use crate::auth::credentials::{Email, Password};
 use crate::auth::csrf;
@@ -46,12 +46,8 @@ pub async fn submit(
         Err(e) => return error_page(e),
     }
     let jar = CookieJar::new(&state.settings);
-    if !csrf::is_valid(jar, &req, form.get("csrf_token")) {
-        return html::message(
-            StatusCode::FORBIDDEN,
-            "Form expired",
-            "This form has expired or did not come from this site. Reload the page and try again.",
-        );
+    if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
+        return forged(&why, "/setup");
     }
     let email_input = form.get("username").unwrap_or("");
     let refuse = |message: &str| {

@@ -56,7 +56,13 @@ async fn password_grant(
             "username and password are required".into(),
         ));
     };
-    let user = match authenticate(state, client, username, password).await {
+    // Malformed, not wrong: answered before any throttling or hashing.
+    if username.trim().is_empty() || password.is_empty() {
+        return Err(ApiError::InvalidRequest(
+            "username and password must not be empty".into(),
+        ));
+    }
+    let user = match authenticate(state, client, username, password, None).await {
         Ok(user) => user,
         Err(e) => {
             if matches!(e, ApiError::InvalidCredentials) {

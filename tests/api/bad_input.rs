@@ -175,7 +175,7 @@ async fn every_response_carries_the_security_headers() {
     let headers = response.headers();
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["x-frame-options"], "DENY");
-    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["referrer-policy"], "same-origin");
     assert_eq!(headers["cache-control"], "no-store");
     let csp = headers["content-security-policy"].to_str().expect("ascii");
     assert!(csp.contains("frame-ancestors 'none'"));

@@ -296,3 +296,65 @@ fn help_and_version_answer() {
         format!("latchkey {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[tokio::test]
+async fn the_sqlite_database_and_its_wal_and_shm_files_are_created_private() {
+    use std::os::unix::fs::PermissionsExt;
+    if crate::helpers::postgres_backend() {
+        eprintln!("SQLite only: skipped on PostgreSQL");
+        return;
+    }
+    let app = TestApp::spawn().await;
+    // A write, so the running server holds the -wal and -shm files open.
+    assert_eq!(app.login(EMAIL, "a wrong password").await.status(), 401);
+    for name in ["latchkey.db", "latchkey.db-wal", "latchkey.db-shm"] {
+        let path = app.data_dir().join(name);
+        let mode = std::fs::metadata(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}: {mode:o}");
+    }
+}
+
+#[test]
+fn an_existing_database_file_open_to_other_users_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let data = tempfile::tempdir().expect("tempdir");
+    let db = data.path().join("latchkey.db");
+    // SQLite takes an empty file for a new database.
+    std::fs::write(&db, "").expect("create");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let dir = data.path().display().to_string();
+    let output = latchkey(&["--data-dir", &dir, "user", "list"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("the database file is open to other users; chmod 600 it"),
+        "{}",
+        stderr(&output)
+    );
+
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let output = latchkey(&["--data-dir", &dir, "user", "list"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("open to other users"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn serve_with_a_bind_that_is_no_socket_address_stops_naming_the_variable() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let dir = data.path().display().to_string();
+    let output = latchkey_with_env(
+        &["--data-dir", &dir, "serve"],
+        None,
+        &[("LATCHKEY_BIND", "not-an-address")],
+    );
+    assert_fails_with(
+        &output,
+        "LATCHKEY_BIND: expected an IP address and port such as 127.0.0.1:8080 or [::]:8080, got \"not-an-address\"",
+    );
+}

@@ -138,3 +138,26 @@ async fn one_bad_line_imports_nothing_and_every_problem_is_named_by_line() {
     ));
     assert!(!listed.contains("henry"));
 }
+
+#[tokio::test]
+async fn hashes_far_dearer_than_the_configured_cost_are_refused_by_line() {
+    let app = TestApp::spawn().await;
+    // Well-formed, never verified: bcrypt cost 31, and argon2 with 4 GiB.
+    let bcrypt_31 = format!("$2b$31${}", &BCRYPT_2B[7..]);
+    let argon2_4gib = "$argon2id$v=19$m=4194304,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$ZmFrZWhhc2hmYWtlaGFzaGZha2VoYXNoZmFrZWhhc2g";
+    let csv = format!(
+        "email,hashed_password\njack@example.com,{BCRYPT_2B}\nkim@example.com,{bcrypt_31}\nlee@example.com,\"{argon2_4gib}\"\n"
+    );
+    let output = import(&app, "dear.csv", &csv);
+    assert!(!output.status.success());
+    assert_eq!(
+        stderr(&output),
+        "line 3: hashed_password of kim@example.com is too costly to verify (bcrypt cost 31 is above 14); have the user reset the password instead\n\
+         line 4: hashed_password of lee@example.com is too costly to verify (argon2 memory m=4194304 KiB is above 4 x the configured 19456 KiB); have the user reset the password instead\n\
+         latchkey: nothing imported: 2 problem(s)\n"
+    );
+    assert_eq!(
+        app.login("jack@example.com", "secret123").await.status(),
+        401
+    );
+}

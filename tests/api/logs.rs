@@ -156,3 +156,97 @@ fn text_logs_are_plain_and_leave_timestamps_to_journald() {
         "no timestamp of our own under journald: {journald:?}"
     );
 }
+
+/// Sends `request` on a fresh connection and reads the answer until the
+/// server closes it.
+fn raw_exchange(port: u16, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    stream.write_all(request).expect("send the request");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("read the answer");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[test]
+fn a_clients_malformed_request_is_logged_as_a_warning_never_as_an_error() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut server = serve(data.path(), &[("LATCHKEY_LOG_FORMAT", "json")]);
+    let port = server.wait_until_listening();
+
+    let bad_header = raw_exchange(
+        port,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    );
+    assert!(
+        bad_header.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+        "{bad_header:?}"
+    );
+    // An unfinished head of exactly actix's 128 KiB buffer: the server has
+    // read every byte sent when it answers and closes (no reset).
+    let mut huge = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Filler: ".to_vec();
+    huge.resize(128 * 1024, b'a');
+    let too_large = raw_exchange(port, &huge);
+    assert!(
+        too_large.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+        "{too_large:?}"
+    );
+    let not_http = raw_exchange(
+        port,
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",
+    );
+    assert!(
+        not_http.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+        "{not_http:?}"
+    );
+    server.terminate();
+    assert_eq!(server.wait_for_exit().code(), Some(0));
+
+    let events: Vec<Value> = server
+        .log_lines()
+        .iter()
+        .map(|line| serde_json::from_str(line).expect("a JSON log line"))
+        .collect();
+    let errors: Vec<&Value> = events.iter().filter(|e| e["level"] == "ERROR").collect();
+    assert!(errors.is_empty(), "a client wrote ERROR lines: {errors:#?}");
+    let warned = |text: &str| {
+        events.iter().any(|e| {
+            e["level"] == "WARN"
+                && e["target"] == "actix_http::h1::dispatcher"
+                && e["fields"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains(text))
+        })
+    };
+    assert!(
+        warned("request parse error: invalid Header provided"),
+        "{events:#?}"
+    );
+    assert!(
+        warned("request parse error: message head is too large"),
+        "{events:#?}"
+    );
+}
+
+#[test]
+fn the_warning_for_a_malformed_request_obeys_the_operators_log_filter() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut server = serve(data.path(), &[("LATCHKEY_LOG", "info,actix_http=error")]);
+    let port = server.wait_until_listening();
+    let answer = raw_exchange(
+        port,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    );
+    assert!(
+        answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+        "{answer:?}"
+    );
+    server.terminate();
+    assert_eq!(server.wait_for_exit().code(), Some(0));
+    let log = server.log();
+    assert!(!log.contains("invalid Header provided"), "{log}");
+    assert!(log.contains("shutdown_complete"), "{log}");
+}

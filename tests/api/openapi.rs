@@ -6,71 +6,104 @@ use serde_json::Value;
 
 use crate::helpers::{EMAIL, PASSWORD, TestApp, form};
 
-/// Follows `$ref`s into `components/schemas`.
-fn resolve<'a>(document: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema["$ref"].as_str() {
+/// Follows a `$ref` (a JSON pointer into the document), if any.
+fn resolve<'a>(document: &'a Value, node: &'a Value) -> &'a Value {
+    match node["$ref"].as_str() {
         Some(reference) => {
-            let name = reference.rsplit('/').next().expect("a schema name");
-            &document["components"]["schemas"][name]
+            let pointer = reference.strip_prefix('#').expect("a local reference");
+            document
+                .pointer(pointer)
+                .unwrap_or_else(|| panic!("{reference} does not resolve"))
         }
-        None => schema,
+        None => node,
     }
 }
 
 /// Checks `value` against `schema` (the subset of JSON Schema the
-/// document uses); `path` names the place for messages.
-fn check(document: &Value, schema: &Value, value: &Value, path: &str) {
+/// document uses); `path` names the place in the error.
+fn check(document: &Value, schema: &Value, value: &Value, path: &str) -> Result<(), String> {
     let schema = resolve(document, schema);
+    if let Some(choices) = schema["oneOf"].as_array() {
+        let matching = choices
+            .iter()
+            .filter(|choice| check(document, choice, value, path).is_ok())
+            .count();
+        if matching != 1 {
+            return Err(format!(
+                "{path}: {value} matches {matching} of the oneOf choices, not exactly one"
+            ));
+        }
+    }
+    if let Some(constant) = schema.get("const")
+        && constant != value
+    {
+        return Err(format!("{path}: expected {constant}, got {value}"));
+    }
+    if let Some(allowed) = schema["enum"].as_array()
+        && !allowed.contains(value)
+    {
+        return Err(format!("{path}: {value} is not one of {allowed:?}"));
+    }
     match schema["type"].as_str() {
         Some("object") => {
             let object = value
                 .as_object()
-                .unwrap_or_else(|| panic!("{path}: expected an object, got {value}"));
+                .ok_or_else(|| format!("{path}: expected an object, got {value}"))?;
             let properties = schema["properties"]
                 .as_object()
                 .expect("documented properties");
             for required in schema["required"].as_array().into_iter().flatten() {
                 let name = required.as_str().expect("a name");
-                assert!(
-                    object.contains_key(name),
-                    "{path}: documented field {name} is missing in {value}"
-                );
+                if !object.contains_key(name) {
+                    return Err(format!(
+                        "{path}: documented field {name} is missing in {value}"
+                    ));
+                }
             }
             for (name, field) in object {
-                let documented = properties.get(name);
-                if schema["additionalProperties"] == Value::Bool(false) {
-                    assert!(
-                        documented.is_some(),
-                        "{path}: field {name} is not documented"
-                    );
-                }
-                if let Some(documented) = documented {
-                    check(document, documented, field, &format!("{path}.{name}"));
+                match properties.get(name) {
+                    Some(documented) => {
+                        check(document, documented, field, &format!("{path}.{name}"))?;
+                    }
+                    None if schema["additionalProperties"] == Value::Bool(false) => {
+                        return Err(format!("{path}: field {name} is not documented"));
+                    }
+                    None => {}
                 }
             }
+            Ok(())
         }
         Some("array") => {
             let items = value
                 .as_array()
-                .unwrap_or_else(|| panic!("{path}: expected an array, got {value}"));
+                .ok_or_else(|| format!("{path}: expected an array, got {value}"))?;
             for (i, item) in items.iter().enumerate() {
-                check(document, &schema["items"], item, &format!("{path}[{i}]"));
+                check(document, &schema["items"], item, &format!("{path}[{i}]"))?;
             }
+            Ok(())
         }
-        Some("string") => assert!(value.is_string(), "{path}: expected a string, got {value}"),
-        Some("integer") => assert!(
-            value.is_i64() || value.is_u64(),
-            "{path}: expected an integer, got {value}"
-        ),
-        Some("boolean") => assert!(
-            value.is_boolean(),
-            "{path}: expected a boolean, got {value}"
-        ),
+        Some("string") if !value.is_string() => {
+            Err(format!("{path}: expected a string, got {value}"))
+        }
+        Some("integer") => match value.as_i64() {
+            None => Err(format!("{path}: expected an integer, got {value}")),
+            Some(n) if schema["minimum"].as_i64().is_some_and(|min| n < min) => {
+                Err(format!("{path}: {n} is below the documented minimum"))
+            }
+            Some(_) => Ok(()),
+        },
+        Some("boolean") if !value.is_boolean() => {
+            Err(format!("{path}: expected a boolean, got {value}"))
+        }
+        Some("string" | "boolean") => Ok(()),
+        None if schema["oneOf"].is_array() => Ok(()),
         other => panic!("{path}: schema type {other:?} not handled by this test"),
     }
 }
 
-/// Asserts that `response` is a documented answer of `method path`.
+/// Asserts that `response` is a documented answer of `method path`: a
+/// documented status, every required documented header, and a body that
+/// matches the documented schema.
 async fn assert_documented(
     document: &Value,
     method: &str,
@@ -78,23 +111,55 @@ async fn assert_documented(
     response: reqwest::Response,
 ) {
     let status = response.status().as_u16().to_string();
-    let documented = &document["paths"][path][method]["responses"][&status];
+    let documented = resolve(
+        document,
+        &document["paths"][path][method]["responses"][&status],
+    );
     assert!(
         documented.is_object(),
         "{method} {path} answered {status}, which is not documented"
     );
+    assert_matches(document, documented, &format!("{method} {path}"), response).await;
+}
+
+/// Asserts that `response` carries the headers and body of the documented
+/// response object `documented`.
+async fn assert_matches(
+    document: &Value,
+    documented: &Value,
+    operation: &str,
+    response: reqwest::Response,
+) {
+    let status = response.status().as_u16();
+    for (name, header) in documented["headers"].as_object().into_iter().flatten() {
+        if header["required"] == Value::Bool(true) {
+            let sent = response
+                .headers()
+                .get(name.as_str())
+                .unwrap_or_else(|| panic!("{operation} {status}: no {name} header"));
+            let sent = sent.to_str().expect("an ASCII header");
+            let sent = match header["schema"]["type"].as_str() {
+                Some("integer") => sent
+                    .parse::<i64>()
+                    .map_or_else(|_| Value::from(sent), Value::from),
+                _ => Value::from(sent),
+            };
+            let place = format!("{operation} {status} {name}");
+            check(document, &header["schema"], &sent, &place).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
     let schema = &documented["content"]["application/json"]["schema"];
     let body = response.bytes().await.expect("body");
     if schema.is_null() {
+        assert!(
+            body.is_empty(),
+            "{operation} {status}: an undocumented body"
+        );
         return;
     }
     let value: Value = serde_json::from_slice(&body).expect("a JSON body, as documented");
-    check(
-        document,
-        schema,
-        &value,
-        &format!("{method} {path} {status}"),
-    );
+    check(document, schema, &value, &format!("{operation} {status}"))
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[tokio::test]
@@ -158,6 +223,8 @@ async fn every_documented_answer_matches_the_server() {
 
     call("get", "/users/me", app.get_me(&access).await).await;
     call("get", "/users/me", app.get_me("garbage").await).await;
+    let anonymous = app.client.get(app.url("/users/me")).send().await;
+    call("get", "/users/me", anonymous.expect("request")).await;
 
     let admin: Value = app
         .login("root@example.com", PASSWORD)
@@ -216,4 +283,59 @@ async fn every_documented_answer_matches_the_server() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn a_method_a_documented_path_lacks_gets_the_documented_405_with_its_methods() {
+    let app = TestApp::spawn().await;
+    let document: Value =
+        serde_json::from_str(include_str!("../../src/routes/openapi.json")).expect("the document");
+    let documented = resolve(
+        &document,
+        &document["components"]["responses"]["MethodNotAllowed"],
+    );
+    for (path, operations) in document["paths"].as_object().expect("paths") {
+        let mut methods: Vec<String> = operations
+            .as_object()
+            .expect("operations")
+            .keys()
+            .map(|m| m.to_uppercase())
+            .collect();
+        if methods.iter().any(|m| m == "GET") {
+            methods.push("HEAD".into());
+        }
+        for method in ["PUT", "PATCH", "DELETE", "POST", "GET"] {
+            if methods.iter().any(|m| m == method) {
+                continue;
+            }
+            let response = app
+                .client
+                .request(method.parse().expect("a method"), app.url(path))
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(response.status(), 405, "{method} {path}");
+            let mut allowed: Vec<String> = response.headers()["allow"]
+                .to_str()
+                .expect("ASCII")
+                .split(", ")
+                .map(str::to_owned)
+                .collect();
+            allowed.sort();
+            methods.sort();
+            assert_eq!(allowed, methods, "Allow of {path}");
+            assert_matches(&document, documented, &format!("{method} {path}"), response).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_throttled_token_request_is_the_documented_429() {
+    let app = TestApp::spawn_with(|s| s.address_failure_limit = 1).await;
+    let document: Value =
+        serde_json::from_str(include_str!("../../src/routes/openapi.json")).expect("the document");
+    assert_eq!(app.login(EMAIL, "wrong password").await.status(), 401);
+    let throttled = app.login(EMAIL, "wrong password").await;
+    assert_eq!(throttled.status(), 429);
+    assert_documented(&document, "post", "/token", throttled).await;
 }

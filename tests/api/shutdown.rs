@@ -10,9 +10,9 @@ const EMAIL: &str = "carol@example.com";
 const PASSWORD: &str = "a passphrase long enough to pass";
 
 /// Costly hashing on one thread, so logins queue up and stay in flight long
-/// enough for the SIGTERM to land among them. Eight logins at once on one
-/// account would otherwise meet the per-account throttle (every admitted
-/// attempt counts until it succeeds).
+/// enough for the SIGTERM to land among them. At most the free failures of
+/// one account are checked at once and the rest wait their turn, for at
+/// most a second: with hashing this slow, eight logins need more room.
 const SLOW_HASHING: &[(&str, &str)] = &[
     ("LATCHKEY_ARGON2_M_KIB", "19456"),
     ("LATCHKEY_ARGON2_T", "8"),

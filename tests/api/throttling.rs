@@ -257,10 +257,14 @@ async fn unknown_emails_cost_as_much_time_as_wrong_passwords() {
         s.rate_limit = false;
     })
     .await;
-    // Pairs taken back to back share whatever else the machine is doing;
-    // the median of their ratios shrugs off the pairs that a burst of
-    // noise hit.
-    let app = &app;
+    assert_same_time_as_unknown(&app, EMAIL).await;
+}
+
+/// Pairs of failed logins, `known` and an unknown email: the median of
+/// their time ratios must be near 1. Pairs taken back to back share
+/// whatever else the machine is doing; the median shrugs off the pairs
+/// that a burst of noise hit.
+async fn assert_same_time_as_unknown(app: &TestApp, known: &'static str) {
     let timed = |email: &'static str| async move {
         let started = Instant::now();
         assert_eq!(app.login(email, WRONG).await.status(), 401);
@@ -270,10 +274,10 @@ async fn unknown_emails_cost_as_much_time_as_wrong_passwords() {
     for i in 0..21 {
         // Alternate which goes first, so order effects cancel out.
         let (known, unknown) = if i % 2 == 0 {
-            (timed(EMAIL).await, timed("nobody@example.com").await)
+            (timed(known).await, timed("nobody@example.com").await)
         } else {
             let unknown = timed("nobody@example.com").await;
-            (timed(EMAIL).await, unknown)
+            (timed(known).await, unknown)
         };
         ratios.push(unknown / known);
     }
@@ -281,21 +285,106 @@ async fn unknown_emails_cost_as_much_time_as_wrong_passwords() {
     let median = ratios[ratios.len() / 2];
     assert!(
         (0.67..1.5).contains(&median),
-        "an unknown email takes {median:.2} times as long as a wrong password (all ratios: {ratios:.2?})"
+        "an unknown email takes {median:.2} times as long as a wrong password for {known} (all ratios: {ratios:.2?})"
     );
 }
 
-/// Each success deletes the account's counter row while other logins of
-/// the same account insert or update it. On PostgreSQL a check-then-insert
-/// lost that race (a 503 now and then); every one of these must succeed.
 #[tokio::test]
-async fn concurrent_right_logins_of_one_account_all_succeed() {
+async fn unknown_emails_cost_as_much_time_as_wrong_passwords_of_imported_bcrypt_12_accounts() {
     let app = TestApp::spawn_with(|s| {
+        s.account_free_failures = 1000;
         s.rate_limit = false;
-        // Room for every login in flight: each counts until it succeeds.
-        s.account_free_failures = 100;
     })
     .await;
+    // What `user import` stores for a passlib user: bcrypt at cost 12,
+    // about ten times dearer than today's argon2id.
+    let hash = bcrypt::hash(PASSWORD, 12).expect("bcrypt");
+    app.insert_user("imported@example.com", &hash, &[]);
+    assert_same_time_as_unknown(&app, "imported@example.com").await;
+}
+
+/// The first probe after an import must not tell either: before any of
+/// the imported accounts is tried, unknown emails already cost what their
+/// bcrypt hashes cost.
+#[tokio::test]
+async fn unknown_emails_cost_what_imported_bcrypt_hashes_cost_before_any_is_tried() {
+    let app = TestApp::spawn_with(|s| {
+        s.account_free_failures = 1000;
+        s.rate_limit = false;
+    })
+    .await;
+    let hash = bcrypt::hash(PASSWORD, 12).expect("bcrypt");
+    assert_unknown_emails_cost_at_least_a_verification_of(&app, &hash).await;
+}
+
+/// The same after the argon2 cost was lowered: hashes made before are
+/// dearer than today's dummy.
+#[tokio::test]
+async fn unknown_emails_cost_what_dearer_argon2_hashes_cost_before_any_is_tried() {
+    let app = TestApp::spawn_with(|s| {
+        s.account_free_failures = 1000;
+        s.rate_limit = false;
+        s.argon2 = crate::helpers::CHEAP_ARGON2;
+    })
+    .await;
+    let default_cost = latchkey::config::Argon2Cost {
+        m_kib: 19456,
+        t: 2,
+        p: 1,
+    };
+    let hash = latchkey::auth::password::hash(
+        default_cost,
+        &latchkey::auth::credentials::Password::for_login(PASSWORD),
+    )
+    .expect("hash");
+    assert_unknown_emails_cost_at_least_a_verification_of(&app, &hash).await;
+}
+
+/// Stores `hash` for an account nobody tries, then checks that failed
+/// logins of unknown emails take about as long as verifying it.
+async fn assert_unknown_emails_cost_at_least_a_verification_of(app: &TestApp, hash: &str) {
+    app.insert_user("untried@example.com", hash, &[]);
+    let started = Instant::now();
+    let wrong = latchkey::auth::credentials::Password::for_login(WRONG);
+    let verified = latchkey::auth::password::verify(app.settings.argon2, &wrong, hash);
+    assert_eq!(verified, latchkey::auth::password::Verification::Mismatch);
+    let verification = started.elapsed().as_secs_f64();
+    for _ in 0..3 {
+        let started = Instant::now();
+        assert_eq!(app.login("nobody@example.com", WRONG).await.status(), 401);
+        let unknown = started.elapsed().as_secs_f64();
+        assert!(
+            unknown > 0.67 * verification,
+            "an unknown email took {unknown:.3} s, verifying the untried hash {verification:.3} s"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_emails_cost_as_much_time_as_wrong_passwords_of_hashes_older_and_cheaper() {
+    let app = TestApp::spawn_with(|s| {
+        s.account_free_failures = 1000;
+        s.rate_limit = false;
+    })
+    .await;
+    // A hash from before LATCHKEY_ARGON2_* was raised.
+    let hash = latchkey::auth::password::hash(
+        crate::helpers::CHEAP_ARGON2,
+        &latchkey::auth::credentials::Password::for_login(PASSWORD),
+    )
+    .expect("hash");
+    app.insert_user("veteran@example.com", &hash, &[]);
+    assert_same_time_as_unknown(&app, "veteran@example.com").await;
+}
+
+/// Throttling counts failures, not attempts in flight: eight clients
+/// logging in to one account with the right password, more at once than
+/// the free failures, are never refused for each other. Each success also
+/// deletes the account's counter row while other logins update it; on
+/// PostgreSQL a check-then-insert lost that race (a 503 now and then).
+#[tokio::test]
+async fn concurrent_right_logins_of_one_account_all_succeed() {
+    let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
     let clients = (0..8).map(|_| {
         let (client, url) = (app.client.clone(), app.url("/token"));
         tokio::spawn(async move {
@@ -318,4 +407,65 @@ async fn concurrent_right_logins_of_one_account_all_succeed() {
         statuses.extend(client.await.expect("client task"));
     }
     assert!(statuses.iter().all(|&s| s == 200), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn sixteen_parallel_right_logins_of_one_account_get_no_429() {
+    let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
+    let logins = (0..16).map(|_| app.login(EMAIL, PASSWORD));
+    let statuses: Vec<u16> = futures_util::future::join_all(logins)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert!(statuses.iter().all(|&s| s == 200), "{statuses:?}");
+    // And none of them left a failure behind: five wrong guesses are
+    // still free.
+    for _ in 0..5 {
+        assert_eq!(app.login(EMAIL, WRONG).await.status(), 401);
+    }
+    assert_throttled(app.login(EMAIL, WRONG).await).await;
+}
+
+#[tokio::test]
+async fn parallel_wrong_guesses_on_two_instances_get_no_more_tries_than_the_policy_allows() {
+    let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
+    let other = app.restart_with(|s| s.rate_limit = false).await;
+    let guesses = (0..40).map(|i| {
+        if i % 2 == 0 {
+            app.login(EMAIL, WRONG)
+        } else {
+            other.login(EMAIL, WRONG)
+        }
+    });
+    let responses = futures_util::future::join_all(guesses).await;
+    let failed = responses.iter().filter(|r| r.status() == 401).count();
+    let throttled = responses.iter().filter(|r| r.status() == 429).count();
+    assert_eq!((failed, throttled), (5, 35));
+}
+
+#[tokio::test]
+async fn an_attempt_answered_503_counts_as_no_failure() {
+    let app = TestApp::spawn_with(|s| {
+        s.rate_limit = false;
+        s.hash_workers = 1;
+        s.hash_queue = 1;
+        // Slow enough that parallel attempts find the one worker busy.
+        s.argon2.t = 40;
+    })
+    .await;
+    let burst = (0..4).map(|_| app.login(EMAIL, WRONG));
+    let statuses: Vec<u16> = futures_util::future::join_all(burst)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    let failed = statuses.iter().filter(|&&s| s == 401).count();
+    let refused = statuses.iter().filter(|&&s| s == 503).count();
+    assert!(refused > 0 && failed + refused == 4, "{statuses:?}");
+    // Only the checked ones used up free failures.
+    for _ in failed..5 {
+        assert_eq!(app.login(EMAIL, WRONG).await.status(), 401);
+    }
+    assert_throttled(app.login(EMAIL, WRONG).await).await;
 }

@@ -170,6 +170,45 @@ async fn missing_fields_are_invalid_request() {
     }
 }
 
+/// The `failed` sample of `latchkey_logins_total`: a verification ran.
+async fn failed_logins(app: &TestApp) -> String {
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body");
+    text.lines()
+        .find(|l| l.starts_with("latchkey_logins_total{result=\"failed\"}"))
+        .expect("the failed-logins sample")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn an_empty_username_or_password_is_invalid_request_and_never_hashed() {
+    let app = TestApp::spawn().await;
+    for (username, password) in [("", PASSWORD), (EMAIL, ""), ("", ""), ("   ", PASSWORD)] {
+        let response = app.login(username, password).await;
+        assert_eq!(response.status(), 400, "{username:?} / {password:?}");
+        assert!(!response.headers().contains_key("www-authenticate"));
+        let json: Value = response.json().await.expect("json");
+        assert_eq!(json["error"], "invalid_request");
+        assert_eq!(
+            json["error_description"],
+            "username and password must not be empty"
+        );
+        assert_eq!(json["detail"], json["error_description"]);
+    }
+    assert_eq!(
+        failed_logins(&app).await,
+        "latchkey_logins_total{result=\"failed\"} 0",
+        "no verification ran"
+    );
+}
+
 #[tokio::test]
 async fn without_scope_or_with_an_empty_one_the_grant_carries_all_scopes() {
     let app = TestApp::spawn().await;

@@ -1,0 +1,70 @@
+//! Deleting what can no longer matter, so the database does not grow with
+//! unauthenticated traffic or with time.
+
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::login_failures::{self, AccountPolicy};
+use super::{AnyConnection, trusted_devices, write_transaction};
+
+/// Rows removed by one [`purge`].
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    pub sessions: usize,
+    pub refresh_tokens: usize,
+    /// Grace successors dropped from rotated tokens once the grace is over.
+    pub sealed_successors: usize,
+    pub login_failures: usize,
+    pub trusted_devices: usize,
+}
+
+impl Purged {
+    pub fn total(&self) -> usize {
+        self.sessions
+            + self.refresh_tokens
+            + self.sealed_successors
+            + self.login_failures
+            + self.trusted_devices
+    }
+}
+
+/// One pass: ended sessions with their refresh tokens, expired refresh
+/// tokens, grace successors past the grace, stale throttling counters and
+/// expired device cookies.
+pub fn purge(
+    conn: &mut AnyConnection,
+    policy: &AccountPolicy,
+    grace_millis: i64,
+    now_ms: i64,
+) -> QueryResult<Purged> {
+    let now_s = now_ms / 1000;
+    let (sessions, refresh_tokens) = write_transaction(conn, |conn| {
+        // Children first: the foreign key would refuse the sessions.
+        let tokens = diesel::sql_query(
+            "DELETE FROM refresh_tokens WHERE expires_at <= $1 OR session_id IN \
+             (SELECT id FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= $2)",
+        )
+        .bind::<BigInt, _>(now_s)
+        .bind::<BigInt, _>(now_s)
+        .execute(conn)?;
+        let sessions = diesel::sql_query(
+            "DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= $1",
+        )
+        .bind::<BigInt, _>(now_s)
+        .execute(conn)?;
+        Ok::<_, diesel::result::Error>((sessions, tokens))
+    })?;
+    let sealed_successors = diesel::sql_query(
+        "UPDATE refresh_tokens SET successor_sealed = NULL \
+         WHERE successor_sealed IS NOT NULL AND used_at <= $1",
+    )
+    .bind::<BigInt, _>(now_ms - grace_millis)
+    .execute(conn)?;
+    Ok(Purged {
+        sessions,
+        refresh_tokens,
+        sealed_successors,
+        login_failures: login_failures::purge(conn, policy, now_ms)?,
+        trusted_devices: trusted_devices::purge(conn, now_s)?,
+    })
+}

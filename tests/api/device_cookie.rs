@@ -1,0 +1,139 @@
+//! Device cookies: a browser that signed in to an account before keeps its
+//! own allowance when someone else's guesses lock the account.
+
+use crate::helpers::{EMAIL, PASSWORD, TestApp, form};
+
+const WRONG: &str = "definitely not the password";
+
+/// The value of cookie `name` set by `response`, if any.
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|line| line.strip_prefix(&format!("{name}=")).map(str::to_owned))
+        .and_then(|rest| rest.split(';').next().map(str::to_owned))
+}
+
+/// Signs in through the form as a browser holding `device` would.
+async fn sign_in(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    device: Option<&str>,
+) -> reqwest::Response {
+    let page = app
+        .client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("GET /login");
+    let csrf = set_cookie(&page, "latchkey_csrf").expect("a CSRF cookie");
+    let mut cookies = format!("latchkey_csrf={csrf}");
+    if let Some(device) = device {
+        cookies.push_str(&format!("; latchkey_device={device}"));
+    }
+    app.client
+        .post(app.url("/login"))
+        .header("Cookie", cookies)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form(&[
+            ("username", email),
+            ("password", password),
+            ("csrf_token", &csrf),
+        ]))
+        .send()
+        .await
+        .expect("POST /login")
+}
+
+/// Guesses until the account is throttled.
+async fn lock_out(app: &TestApp, email: &str) {
+    for _ in 0..5 {
+        assert_eq!(app.login(email, WRONG).await.status(), 401);
+    }
+    assert_eq!(app.login(email, WRONG).await.status(), 429);
+}
+
+#[tokio::test]
+async fn a_successful_sign_in_sets_a_year_long_http_only_device_cookie() {
+    let app = TestApp::spawn().await;
+    let response = sign_in(&app, EMAIL, PASSWORD, None).await;
+    assert_eq!(response.status(), 303);
+    let line = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|l| l.starts_with("latchkey_device="))
+        .expect("a device cookie")
+        .to_owned();
+    assert!(line.contains("HttpOnly"), "{line}");
+    assert!(line.contains("SameSite=Lax"), "{line}");
+    assert!(
+        line.contains(&format!("Max-Age={}", 365 * 86_400)),
+        "{line}"
+    );
+    // A browser that presents it again is not handed another one.
+    let device = set_cookie(&response, "latchkey_device").expect("value");
+    let again = sign_in(&app, EMAIL, PASSWORD, Some(&device)).await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(set_cookie(&again, "latchkey_device"), None);
+}
+
+#[tokio::test]
+async fn the_owners_browser_signs_in_while_an_attacker_has_the_account_throttled() {
+    let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
+    let earlier = sign_in(&app, EMAIL, PASSWORD, None).await;
+    let device = set_cookie(&earlier, "latchkey_device").expect("a device cookie");
+
+    lock_out(&app, EMAIL).await;
+    // A browser without the cookie is throttled, the owner's is not.
+    assert_eq!(sign_in(&app, EMAIL, PASSWORD, None).await.status(), 429);
+    assert_eq!(
+        sign_in(&app, EMAIL, PASSWORD, Some(&device)).await.status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn a_device_cookie_has_its_own_throttling_not_a_free_pass() {
+    let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
+    let earlier = sign_in(&app, EMAIL, PASSWORD, None).await;
+    let device = set_cookie(&earlier, "latchkey_device").expect("a device cookie");
+    for _ in 0..5 {
+        assert_eq!(
+            sign_in(&app, EMAIL, WRONG, Some(&device)).await.status(),
+            401
+        );
+    }
+    assert_eq!(
+        sign_in(&app, EMAIL, WRONG, Some(&device)).await.status(),
+        429
+    );
+    // The account's own counter was not touched by the device's failures.
+    assert_eq!(app.login(EMAIL, PASSWORD).await.status(), 200);
+}
+
+#[tokio::test]
+async fn forged_or_foreign_device_cookies_get_no_allowance() {
+    let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
+    app.add_user("bob@example.com", "bob's long enough password", &[]);
+    let bobs = sign_in(&app, "bob@example.com", "bob's long enough password", None).await;
+    let bobs_device = set_cookie(&bobs, "latchkey_device").expect("a device cookie");
+
+    lock_out(&app, EMAIL).await;
+    let forged = "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE";
+    assert_eq!(
+        sign_in(&app, EMAIL, PASSWORD, Some(forged)).await.status(),
+        429
+    );
+    // Earned for bob, so it means nothing for alice.
+    assert_eq!(
+        sign_in(&app, EMAIL, PASSWORD, Some(&bobs_device))
+            .await
+            .status(),
+        429
+    );
+}
