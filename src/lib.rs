@@ -7,10 +7,13 @@
 //!   `routes/`. Handlers return [`error::ApiError`], which alone decides
 //!   what a client sees.
 //! - [`auth::authenticate`] is the one password check, shared by the form
-//!   and `/token`: per-address and per-account throttling first, then one
-//!   verification (unknown users cost the same as known ones, failures are
-//!   padded to the dearest kind of stored hash by [`auth::failure_time`]);
-//!   hashing runs only on the bounded [`auth::hasher::Hasher`].
+//!   and `/token`: per-address and per-account throttling first (an
+//!   account's attempts beyond its free failures wait in
+//!   [`auth::account_waiters`]; a browser's [`auth::device`] cookie earns
+//!   it a counter of its own), then one verification (unknown users cost
+//!   the same as known ones, failures are padded to the dearest kind of
+//!   stored hash by [`auth::failure_time`]); hashing runs only on the
+//!   bounded [`auth::hasher::Hasher`].
 //! - [`auth::extract::Caller`] is the signed-in caller (bearer header or
 //!   session cookie, renewed from the refresh cookie when it has expired);
 //!   [`auth::session`] opens and rotates sessions (refresh families);
