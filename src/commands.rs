@@ -20,7 +20,7 @@ use crate::startup::prepare_data_dir;
 /// `latchkey migrate`
 pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
     prepare_data_dir(settings, false)?;
-    let applied = db::migrate(settings.database_url.expose())?;
+    let applied = db::migrate(&settings.database_url.url())?;
     println!("applied {applied} migration(s)");
     Ok(())
 }
@@ -28,9 +28,9 @@ pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
 /// `latchkey user ...`
 pub fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
     prepare_data_dir(settings, false)?;
-    let url = settings.database_url.expose();
-    db::migrate(url)?;
-    let mut conn = db::AnyManager::new(url).connect_one()?;
+    let url = settings.database_url.url();
+    db::migrate(&url)?;
+    let mut conn = db::AnyManager::new(&url).connect_one()?;
     match command {
         UserCommand::Add {
             email,

@@ -17,7 +17,7 @@ use crate::auth::address_limit::{AddressLimits, AddressPolicy};
 use crate::auth::hasher::Hasher;
 use crate::auth::jwt::TokenSigner;
 use crate::auth::keys::{KeyRing, StoredKey};
-use crate::config::Settings;
+use crate::config::{DatabaseUrl, Settings};
 use crate::db::login_failures::AccountPolicy;
 use crate::metrics::{self, Metrics};
 use crate::state::AppState;
@@ -119,7 +119,7 @@ impl Application {
 }
 
 fn build_state(settings: Settings) -> anyhow::Result<AppState> {
-    let url = settings.database_url.expose();
+    let url = &settings.database_url.url();
     let shared_secret = settings.signing_secret().cloned();
     if shared_secret.is_none() && settings.jwt_secret.is_some() {
         tracing::warn!(
@@ -190,9 +190,8 @@ fn build_state(settings: Settings) -> anyhow::Result<AppState> {
 /// Creates the data dir (mode 0700) when something will be kept there: the
 /// generated signing secret, or a SQLite file inside it.
 pub fn prepare_data_dir(settings: &Settings, keeps_secret: bool) -> anyhow::Result<()> {
-    let url = settings.database_url.expose();
-    let sqlite_inside = !db::is_postgres_url(url)
-        && Path::new(db::sqlite_path(url)).starts_with(&settings.data_dir);
+    let sqlite_inside = matches!(&settings.database_url,
+        DatabaseUrl::Sqlite(path) if path.starts_with(&settings.data_dir));
     if !keeps_secret && !sqlite_inside {
         return Ok(());
     }
