@@ -81,13 +81,13 @@ pub async fn submit(
             );
         }
     };
+    let form = LoginForm::from(form);
     let jar = CookieJar::new(&state.settings);
-    if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
+    if let Err(why) = csrf::check(&state.settings, &req, form.csrf_token.as_deref()) {
         return forged(&why, "/login");
     }
-    let next = safe_next(form.get("next"));
-    let email = form.get("username").unwrap_or("");
-    let password = form.get("password").unwrap_or("");
+    let next = safe_next(form.next.as_deref());
+    let (email, password) = (form.username.as_str(), form.password.as_str());
     // Nothing to check, so nothing to hash or count against anyone.
     if email.trim().is_empty() || password.is_empty() {
         return login_form(
@@ -148,6 +148,25 @@ pub async fn submit(
             response
         }
         Err(e) => error_page(e),
+    }
+}
+
+/// The body of `POST /login`; a missing email or password is empty.
+struct LoginForm {
+    csrf_token: Option<String>,
+    next: Option<String>,
+    username: String,
+    password: String,
+}
+
+impl From<Form> for LoginForm {
+    fn from(mut form: Form) -> Self {
+        Self {
+            csrf_token: form.take("csrf_token"),
+            next: form.take("next"),
+            username: form.take("username").unwrap_or_default(),
+            password: form.take("password").unwrap_or_default(),
+        }
     }
 }
 
