@@ -45,6 +45,13 @@ pub enum ApiError {
     Internal(String),
 }
 
+impl ApiError {
+    /// An unexpected failure: `cause` is logged when answered, never sent.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+}
+
 impl From<Saturated> for ApiError {
     fn from(_: Saturated) -> Self {
         Self::HashingSaturated

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use super::credentials::Password;
 use super::failure_time::{self, FailureTime};
 use super::password::{self, HashError, Verification};
+use crate::auth::random::random_token;
 use crate::config::Argon2Cost;
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -76,9 +77,7 @@ fn micros_since(instant: Instant) -> u64 {
 impl Hasher {
     /// Starts `workers` threads with room for `queue` waiting jobs.
     pub fn start(workers: usize, queue: usize, cost: Argon2Cost) -> Result<Self, HashError> {
-        let mut random = [0u8; 32];
-        rand::fill(&mut random);
-        let dummy = Password::for_login(&base64_encode(&random));
+        let dummy = Password::for_login(&random_token(32));
         let dummy_hash = password::hash(cost, &dummy)?.into();
 
         let shared = Arc::new(Shared {
@@ -313,11 +312,6 @@ fn work(shared: &Shared, index: usize) {
                 .unwrap_or_else(PoisonError::into_inner);
         }
     }
-}
-
-fn base64_encode(bytes: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 #[cfg(test)]

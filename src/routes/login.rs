@@ -204,7 +204,7 @@ pub async fn sign_in(
     let access = state
         .tokens
         .issue(&user.email, &scopes, Some(session_id))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(ApiError::internal)?;
     let session_seconds = state.settings.refresh_ttl.as_secs() as i64;
     let mut response = html::see_other(next);
     for cookie in jar.session(access.token, refresh.expose().to_owned(), session_seconds) {

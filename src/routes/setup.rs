@@ -75,7 +75,7 @@ pub async fn submit(
     let hash = match state.hasher.hash(password).await {
         Ok(hash) => hash,
         Err(crate::auth::hasher::HasherError::Saturated(_)) => return html::busy(1),
-        Err(e) => return error_page(ApiError::Internal(e.to_string())),
+        Err(e) => return error_page(ApiError::internal(e)),
     };
     let admin = vec!["admin".to_owned()];
     let created = db::run(&state.pool, move |conn| {

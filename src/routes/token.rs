@@ -151,7 +151,7 @@ fn token_response(
     let access = state
         .tokens
         .issue(&user.email, scopes, Some(session_id))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, "no-cache"))

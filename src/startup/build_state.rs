@@ -5,14 +5,13 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::prepare_data_dir;
 use crate::auth::address_limit::{AddressLimits, AddressPolicy};
 use crate::auth::hasher::Hasher;
 use crate::auth::jwt::TokenSigner;
 use crate::auth::keys::{KeyRing, StoredKey};
+use crate::auth::random::random_token;
 use crate::config::Settings;
 use crate::db::login_failures::AccountPolicy;
 use crate::db::{self, DbPool};
@@ -86,11 +85,7 @@ fn start_signer(settings: &Settings) -> anyhow::Result<Arc<TokenSigner>> {
 /// The one-time token of `/setup`, while the database holds no user.
 fn setup_token_if_empty(pool: &DbPool) -> anyhow::Result<Option<String>> {
     let mut conn = pool.get().context("cannot open the database")?;
-    Ok((db::users::count(&mut conn)? == 0).then(|| {
-        let mut bytes = [0u8; 24];
-        rand::fill(&mut bytes);
-        URL_SAFE_NO_PAD.encode(bytes)
-    }))
+    Ok((db::users::count(&mut conn)? == 0).then(|| random_token(24)))
 }
 
 fn account_policy(settings: &Settings) -> AccountPolicy {
