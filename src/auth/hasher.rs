@@ -51,7 +51,7 @@ pub struct JobTotals {
 }
 
 /// A reading of [`JobTotals`], in seconds.
-pub struct JobTotalsRead {
+pub struct JobTotalsSnapshot {
     pub started: u64,
     pub wait_seconds: f64,
     pub finished: u64,
@@ -59,9 +59,9 @@ pub struct JobTotalsRead {
 }
 
 impl JobTotals {
-    pub fn read(&self) -> JobTotalsRead {
+    pub fn snapshot(&self) -> JobTotalsSnapshot {
         let seconds = |micros: &AtomicU64| micros.load(Ordering::Relaxed) as f64 / 1e6;
-        JobTotalsRead {
+        JobTotalsSnapshot {
             started: self.started.load(Ordering::Relaxed),
             wait_seconds: seconds(&self.wait_micros),
             finished: self.finished.load(Ordering::Relaxed),
@@ -105,10 +105,6 @@ impl Hasher {
     /// How long each kind of stored hash takes to verify.
     pub fn failure_time(&self) -> &FailureTime {
         &self.failure_time
-    }
-
-    pub fn cost(&self) -> Argon2Cost {
-        self.cost
     }
 
     pub fn dummy_hash(&self) -> &str {

@@ -206,10 +206,6 @@ impl TokenSigner {
         }
     }
 
-    pub fn access_ttl(&self) -> Duration {
-        self.ttl
-    }
-
     pub fn issue(
         &self,
         email: &str,

@@ -202,7 +202,7 @@ pub async fn sign_in(
     let scopes = user.scope_list();
     let (session_id, refresh) = session::open(state, user, &scopes).await?;
     let access = state
-        .tokens
+        .signer
         .issue(&user.email, &scopes, Some(session_id))
         .map_err(ApiError::internal)?;
     let session_seconds = state.settings.refresh_ttl.as_secs() as i64;
@@ -230,7 +230,7 @@ pub async fn logout(
         .and_then(|t| RefreshToken::parse(&t));
     let access_session = jar
         .read(&req, jar.session_name())
-        .and_then(|t| state.tokens.verify(&t).ok())
+        .and_then(|t| state.signer.verify(&t).ok())
         .and_then(|claims| claims.session_id());
     let ended = session::end(&state, refresh, access_session).await;
     match ended {

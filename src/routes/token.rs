@@ -149,7 +149,7 @@ fn token_response(
     refresh: RefreshToken,
 ) -> Result<HttpResponse, ApiError> {
     let access = state
-        .tokens
+        .signer
         .issue(&user.email, scopes, Some(session_id))
         .map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
@@ -184,7 +184,7 @@ pub async fn revoke(
     let refresh = RefreshToken::parse(token);
     let access_session = refresh
         .is_none()
-        .then(|| state.tokens.verify(token).ok().and_then(|c| c.session_id()))
+        .then(|| state.signer.verify(token).ok().and_then(|c| c.session_id()))
         .flatten();
     let session_id = session::end(&state, refresh, access_session).await?;
     if let Some(session_id) = session_id {

@@ -23,13 +23,13 @@ pub(super) fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let keeps_secret = settings.signing_secret().is_none();
     prepare_data_dir(&settings, keeps_secret)?;
     let pool = open_database(&settings)?;
-    let tokens = start_signer(&settings)?;
+    let signer = start_signer(&settings)?;
     let hasher = Hasher::start(settings.hash_workers, settings.hash_queue, settings.argon2)?;
     let setup_token = setup_token_if_empty(&pool)?;
     Ok(AppState {
         pool,
         hasher,
-        tokens,
+        signer,
         account_policy: account_policy(&settings),
         address_limits: address_limits(&settings),
         settings,
