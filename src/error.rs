@@ -1,4 +1,6 @@
-//! Errors as clients see them. Internal causes are logged once, here, and
+//! Errors as clients see them. Internal causes (database failures,
+//! unexpected errors) are logged where they become a response: here for
+//! the JSON API, in `routes::login::error_page` for the HTML pages. They are
 //! never sent: a client gets a fixed, documented body.
 
 use actix_web::http::StatusCode;
