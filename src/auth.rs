@@ -15,6 +15,7 @@ pub mod hasher;
 pub mod jwt;
 pub mod keys;
 pub mod password;
+pub mod random;
 pub mod refresh;
 pub mod scopes;
 pub mod session;

@@ -1,4 +1,4 @@
-//! The command line: `latchkey [serve] | migrate | user ...`.
+//! The command line: `latchkey [serve] | migrate | user ... | keys ... | db ...`.
 
 use std::path::PathBuf;
 

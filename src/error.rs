@@ -1,4 +1,6 @@
-//! Errors as clients see them. Internal causes are logged once, here, and
+//! Errors as clients see them. Internal causes (database failures,
+//! unexpected errors) are logged where they become a response: here for
+//! the JSON API, in `routes::login::error_page` for the HTML pages. They are
 //! never sent: a client gets a fixed, documented body.
 
 use actix_web::http::StatusCode;
@@ -43,6 +45,13 @@ pub enum ApiError {
     Database(#[from] DbError),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl ApiError {
+    /// An unexpected failure: `cause` is logged when answered, never sent.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
 }
 
 impl From<Saturated> for ApiError {

@@ -23,7 +23,9 @@
 //! - [`housekeeping`] purges, in the background, what can no longer
 //!   matter: ended sessions, stale throttling counters, expired devices.
 //! - [`state::AppState`] holds the pool, hasher, signer, settings and
-//!   [`metrics::Metrics`]; there is no global state.
+//!   [`metrics::Metrics`], so each test server gets its own world; the one
+//!   process-wide thing is the SQLite writer lock in [`db`], which orders
+//!   this process's writers.
 //! - [`serve::run`] is `latchkey serve` from start to exit: systemd's socket
 //!   or our own, `READY=1`, the watchdog, and a graceful stop on SIGTERM
 //!   ([`systemd`] holds the protocol pieces).

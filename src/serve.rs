@@ -21,7 +21,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let mut int = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
 
     let inherited = systemd::inherited_listener()?;
-    let app = Application::build_on(settings, inherited)?;
+    let app = Application::build_on(settings, inherited).await?;
     systemd::notify_ready(&format!("serving on port {}", app.port()));
 
     if let Some(interval) = systemd::watchdog_interval() {

@@ -13,7 +13,8 @@ use crate::metrics::Metrics;
 pub struct AppState {
     pub pool: DbPool,
     pub hasher: Hasher,
-    pub tokens: std::sync::Arc<TokenSigner>,
+    /// Signs and verifies access tokens.
+    pub signer: std::sync::Arc<TokenSigner>,
     pub settings: Settings,
     pub account_policy: AccountPolicy,
     /// Attempts waiting for an account's unsettled attempts.

@@ -12,6 +12,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::refresh::sha256_hex;
+use crate::auth::random::random_token;
 use crate::db::{self, trusted_devices};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -40,9 +41,7 @@ pub async fn remember(
     account_key: String,
     presented: Option<String>,
 ) -> Result<Option<String>, ApiError> {
-    let mut bytes = [0u8; TOKEN_BYTES];
-    rand::fill(&mut bytes);
-    let fresh = URL_SAFE_NO_PAD.encode(bytes);
+    let fresh = random_token(TOKEN_BYTES);
     let fresh_hash = sha256_hex(fresh.as_bytes());
     let issued = db::run(&state.pool, move |conn| {
         let now = db::now_unix();

@@ -78,7 +78,7 @@ impl FromRequest for Caller {
             let jar = CookieJar::new(&state.settings);
             match presented(&req, jar) {
                 Presented::Bearer(token) => {
-                    let claims = state.tokens.verify(&token).map_err(invalid)?;
+                    let claims = state.signer.verify(&token).map_err(invalid)?;
                     caller_for(&state, claims).await
                 }
                 Presented::Cookies { access, refresh } => {
@@ -114,7 +114,7 @@ async fn from_cookies(
     access: Option<String>,
     refresh: Option<String>,
 ) -> Result<Caller, ApiError> {
-    let verified = access.as_deref().map(|token| state.tokens.verify(token));
+    let verified = access.as_deref().map(|token| state.signer.verify(token));
     match (verified, refresh) {
         (Some(Ok(claims)), _) => caller_for(state, claims).await,
         // Expired (or otherwise unusable) access cookie: try the refresh cookie.
@@ -145,7 +145,7 @@ async fn renew(
         return Err(ApiError::InvalidToken("the session has ended".into()));
     };
     let access = state
-        .tokens
+        .signer
         .issue(&user.email, &scopes, Some(session.id))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let claims = access.claims;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use super::credentials::Password;
 use super::failure_time::{self, FailureTime};
 use super::password::{self, HashError, Verification};
+use crate::auth::random::random_token;
 use crate::config::Argon2Cost;
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -50,7 +51,7 @@ pub struct JobTotals {
 }
 
 /// A reading of [`JobTotals`], in seconds.
-pub struct JobTotalsRead {
+pub struct JobTotalsSnapshot {
     pub started: u64,
     pub wait_seconds: f64,
     pub finished: u64,
@@ -58,9 +59,9 @@ pub struct JobTotalsRead {
 }
 
 impl JobTotals {
-    pub fn read(&self) -> JobTotalsRead {
+    pub fn snapshot(&self) -> JobTotalsSnapshot {
         let seconds = |micros: &AtomicU64| micros.load(Ordering::Relaxed) as f64 / 1e6;
-        JobTotalsRead {
+        JobTotalsSnapshot {
             started: self.started.load(Ordering::Relaxed),
             wait_seconds: seconds(&self.wait_micros),
             finished: self.finished.load(Ordering::Relaxed),
@@ -76,9 +77,7 @@ fn micros_since(instant: Instant) -> u64 {
 impl Hasher {
     /// Starts `workers` threads with room for `queue` waiting jobs.
     pub fn start(workers: usize, queue: usize, cost: Argon2Cost) -> Result<Self, HashError> {
-        let mut random = [0u8; 32];
-        rand::fill(&mut random);
-        let dummy = Password::for_login(&base64_encode(&random));
+        let dummy = Password::for_login(&random_token(32));
         let dummy_hash = password::hash(cost, &dummy)?.into();
 
         let shared = Arc::new(Shared {
@@ -106,10 +105,6 @@ impl Hasher {
     /// How long each kind of stored hash takes to verify.
     pub fn failure_time(&self) -> &FailureTime {
         &self.failure_time
-    }
-
-    pub fn cost(&self) -> Argon2Cost {
-        self.cost
     }
 
     pub fn dummy_hash(&self) -> &str {
@@ -313,11 +308,6 @@ fn work(shared: &Shared, index: usize) {
                 .unwrap_or_else(PoisonError::into_inner);
         }
     }
-}
-
-fn base64_encode(bytes: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::keys::{KeyRing, StoredKey, signing_key_at};
+use crate::auth::random::random_token;
 use crate::config::JwtAlg;
 use crate::db::now_unix;
 
@@ -205,10 +206,6 @@ impl TokenSigner {
         }
     }
 
-    pub fn access_ttl(&self) -> Duration {
-        self.ttl
-    }
-
     pub fn issue(
         &self,
         email: &str,
@@ -221,14 +218,12 @@ impl TokenSigner {
             .signing_kid(self.alg, now)
             .and_then(|kid| Some((kid, keys.by_kid.get(kid)?)))
             .ok_or_else(|| TokenError::Signing("no signing key".into()))?;
-        let mut jti = [0u8; 16];
-        rand::fill(&mut jti);
         let claims = Claims {
             sub: email.to_owned(),
             exp: now + self.ttl.as_secs() as i64,
             iat: now,
             nbf: now,
-            jti: URL_SAFE_NO_PAD.encode(jti),
+            jti: random_token(16),
             iss: self.issuer.clone(),
             scope: scopes.join(" "),
             aud: self.audience.clone(),

@@ -13,6 +13,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::auth::random::random_token;
 use crate::config::{JwtAlg, Secret};
 use crate::db::now_unix;
 
@@ -51,21 +52,11 @@ impl StoredKey {
     /// A fresh random key for `alg`.
     fn generate(alg: JwtAlg) -> Self {
         let (alg_name, material) = match alg {
-            JwtAlg::Hs256 => {
-                let mut random = [0u8; 48];
-                rand::fill(&mut random);
-                ("HS256", URL_SAFE_NO_PAD.encode(random))
-            }
-            JwtAlg::EdDsa => {
-                let mut seed = [0u8; 32];
-                rand::fill(&mut seed);
-                ("EdDSA", URL_SAFE_NO_PAD.encode(seed))
-            }
+            JwtAlg::Hs256 => ("HS256", random_token(48)),
+            JwtAlg::EdDsa => ("EdDSA", random_token(32)),
         };
-        let mut id = [0u8; 12];
-        rand::fill(&mut id);
         Self {
-            kid: URL_SAFE_NO_PAD.encode(id),
+            kid: random_token(12),
             alg: alg_name.to_owned(),
             material,
             created_at: now_unix(),

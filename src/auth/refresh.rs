@@ -2,6 +2,7 @@
 //! hash. A rotated token's successor is sealed under a pad derived from the
 //! rotated token itself, so the database alone cannot reveal it.
 
+use crate::auth::random::random_token;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
@@ -20,9 +21,7 @@ impl std::fmt::Debug for RefreshToken {
 
 impl RefreshToken {
     pub fn generate() -> Self {
-        let mut bytes = [0u8; TOKEN_BYTES];
-        rand::fill(&mut bytes);
-        Self(URL_SAFE_NO_PAD.encode(bytes))
+        Self(random_token(TOKEN_BYTES))
     }
 
     /// A presented token; anything of the wrong shape is `None`.

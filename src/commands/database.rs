@@ -14,7 +14,7 @@ pub fn run(settings: &Settings, command: DbCommand) -> anyhow::Result<()> {
             );
         }
         DbCommand::Backup { to } => {
-            copy::backup_sqlite(settings.database_url.expose(), &to)?;
+            copy::backup_sqlite(&settings.database_url.url(), &to)?;
             println!("backed up the database to {}", to.display());
         }
     }

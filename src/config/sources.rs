@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::{ConfigError, KEYS, SECRET_KEYS};
+use super::{ConfigError, Flags, KEYS, SECRET_KEYS};
 
 /// Where a raw value came from, for error messages that name the key as the
 /// operator wrote it.
@@ -90,6 +90,25 @@ pub(super) fn read_toml(
         raw.insert(key, Raw { value, origin });
     }
     Ok(())
+}
+
+/// Command-line flags: they win over every other source.
+pub(super) fn read_flags(flags: &Flags, raw: &mut BTreeMap<&'static str, Raw>) {
+    let flag_values = [
+        ("bind", "bind", flags.bind.clone()),
+        (
+            "data_dir",
+            "data-dir",
+            flags.data_dir.as_ref().map(|p| p.display().to_string()),
+        ),
+        ("database_url", "database-url", flags.database_url.clone()),
+    ];
+    for (key, flag, value) in flag_values {
+        if let Some(value) = value {
+            let origin = Origin::Flag(flag);
+            raw.insert(key, Raw { value, origin });
+        }
+    }
 }
 
 pub(super) fn read_env(

@@ -13,7 +13,7 @@ fn defaults_match_the_spec() {
     let s = Settings::from_sources(&Flags::default(), env(&[])).expect("defaults load");
     assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
     assert_eq!(s.data_dir, PathBuf::from("./data"));
-    assert_eq!(s.database_url.expose(), "sqlite://./data/latchkey.db");
+    assert_eq!(s.database_url.url(), "sqlite://./data/latchkey.db");
     assert_eq!(s.access_ttl, Duration::from_secs(30 * 60));
     assert_eq!(s.refresh_ttl, Duration::from_secs(14 * 86400));
     assert_eq!(s.issuer, "http://127.0.0.1:8080");

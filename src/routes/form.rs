@@ -67,6 +67,11 @@ impl Form {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str)
     }
+
+    /// Takes the value of `name` out, for the typed form built from this.
+    pub fn take(&mut self, name: &str) -> Option<String> {
+        self.0.remove(name)
+    }
 }
 
 fn decode(raw: &[u8]) -> Result<String, ApiError> {

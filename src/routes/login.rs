@@ -81,13 +81,13 @@ pub async fn submit(
             );
         }
     };
+    let form = LoginForm::from(form);
     let jar = CookieJar::new(&state.settings);
-    if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
+    if let Err(why) = csrf::check(&state.settings, &req, form.csrf_token.as_deref()) {
         return forged(&why, "/login");
     }
-    let next = safe_next(form.get("next"));
-    let email = form.get("username").unwrap_or("");
-    let password = form.get("password").unwrap_or("");
+    let next = safe_next(form.next.as_deref());
+    let (email, password) = (form.username.as_str(), form.password.as_str());
     // Nothing to check, so nothing to hash or count against anyone.
     if email.trim().is_empty() || password.is_empty() {
         return login_form(
@@ -151,6 +151,25 @@ pub async fn submit(
     }
 }
 
+/// The body of `POST /login`; a missing email or password is empty.
+struct LoginForm {
+    csrf_token: Option<String>,
+    next: Option<String>,
+    username: String,
+    password: String,
+}
+
+impl From<Form> for LoginForm {
+    fn from(mut form: Form) -> Self {
+        Self {
+            csrf_token: form.take("csrf_token"),
+            next: form.take("next"),
+            username: form.take("username").unwrap_or_default(),
+            password: form.take("password").unwrap_or_default(),
+        }
+    }
+}
+
 /// Gives the browser a device cookie for `user`'s account unless it holds
 /// a live one. Best effort: the person is signed in either way.
 async fn remember_device(
@@ -183,9 +202,9 @@ pub async fn sign_in(
     let scopes = user.scope_list();
     let (session_id, refresh) = session::open(state, user, &scopes).await?;
     let access = state
-        .tokens
+        .signer
         .issue(&user.email, &scopes, Some(session_id))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(ApiError::internal)?;
     let session_seconds = state.settings.refresh_ttl.as_secs() as i64;
     let mut response = html::see_other(next);
     for cookie in jar.session(access.token, refresh.expose().to_owned(), session_seconds) {
@@ -211,7 +230,7 @@ pub async fn logout(
         .and_then(|t| RefreshToken::parse(&t));
     let access_session = jar
         .read(&req, jar.session_name())
-        .and_then(|t| state.tokens.verify(&t).ok())
+        .and_then(|t| state.signer.verify(&t).ok())
         .and_then(|claims| claims.session_id());
     let ended = session::end(&state, refresh, access_session).await;
     match ended {

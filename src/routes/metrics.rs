@@ -12,7 +12,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     // r2d2's state() only takes the pool's internal lock: no I/O, so it is
     // fine on the async worker.
     let pool = state.pool.state();
-    let hashing = state.hasher.totals().read();
+    let hashing = state.hasher.totals().snapshot();
     let gauges = Gauges {
         hash_jobs_started: hashing.started,
         hash_wait_seconds: hashing.wait_seconds,

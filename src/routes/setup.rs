@@ -39,17 +39,18 @@ pub async fn submit(
             "The form could not be read.",
         );
     };
-    let token = form.get("token").unwrap_or("");
+    let form = SetupForm::from(form);
+    let token = form.token.as_str();
     match setup_open(&state, token).await {
         Ok(true) => {}
         Ok(false) => return not_found(),
         Err(e) => return error_page(e),
     }
     let jar = CookieJar::new(&state.settings);
-    if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
+    if let Err(why) = csrf::check(&state.settings, &req, form.csrf_token.as_deref()) {
         return forged(&why, "/setup");
     }
-    let email_input = form.get("username").unwrap_or("");
+    let email_input = form.username.as_str();
     let refuse = |message: &str| {
         setup_form(
             &req,
@@ -63,8 +64,8 @@ pub async fn submit(
     let Ok(email) = Email::parse(email_input) else {
         return refuse("Enter a valid email address.");
     };
-    let password = form.get("password").unwrap_or("");
-    if Some(password) != form.get("password_confirm") {
+    let password = form.password.as_str();
+    if Some(password) != form.password_confirm.as_deref() {
         return refuse("The two passwords differ.");
     }
     let password = match Password::new_checked(password, state.settings.password_min_length) {
@@ -74,7 +75,7 @@ pub async fn submit(
     let hash = match state.hasher.hash(password).await {
         Ok(hash) => hash,
         Err(crate::auth::hasher::HasherError::Saturated(_)) => return html::busy(1),
-        Err(e) => return error_page(ApiError::Internal(e.to_string())),
+        Err(e) => return error_page(ApiError::internal(e)),
     };
     let admin = vec!["admin".to_owned()];
     let created = db::run(&state.pool, move |conn| {
@@ -106,6 +107,28 @@ pub async fn submit(
             _,
         ))) => not_found(),
         Err(e) => error_page(e.into()),
+    }
+}
+
+/// The body of `POST /setup`; a missing field is empty, except the
+/// confirmation, which then differs from any password.
+struct SetupForm {
+    token: String,
+    csrf_token: Option<String>,
+    username: String,
+    password: String,
+    password_confirm: Option<String>,
+}
+
+impl From<Form> for SetupForm {
+    fn from(mut form: Form) -> Self {
+        Self {
+            token: form.take("token").unwrap_or_default(),
+            csrf_token: form.take("csrf_token"),
+            username: form.take("username").unwrap_or_default(),
+            password: form.take("password").unwrap_or_default(),
+            password_confirm: form.take("password_confirm"),
+        }
     }
 }
 

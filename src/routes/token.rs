@@ -31,37 +31,80 @@ pub async fn token(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let form = Form::read(&req, payload).await?;
-    // FastAPI's OAuth2PasswordRequestForm lets clients omit grant_type.
-    match form
-        .get("grant_type")
-        .filter(|g| !g.is_empty())
-        .unwrap_or("password")
-    {
-        "password" => {
+    match Grant::try_from(form)? {
+        Grant::Password(grant) => {
             let client = client_address(&req, &state.settings.trusted_proxies);
-            password_grant(&state, client, &form).await
+            password_grant(&state, client, grant).await
         }
-        "refresh_token" => refresh_grant(&state, &form).await,
-        _ => Err(ApiError::UnsupportedGrantType),
+        Grant::Refresh(grant) => refresh_grant(&state, grant).await,
+    }
+}
+
+/// The body of `POST /token`, by grant type.
+enum Grant {
+    Password(PasswordGrant),
+    Refresh(RefreshGrant),
+}
+
+struct PasswordGrant {
+    username: String,
+    password: String,
+    scope: Option<String>,
+}
+
+struct RefreshGrant {
+    refresh_token: String,
+    scope: Option<String>,
+}
+
+impl TryFrom<Form> for Grant {
+    type Error = ApiError;
+
+    fn try_from(mut form: Form) -> Result<Self, ApiError> {
+        let grant_type = form.take("grant_type").filter(|g| !g.is_empty());
+        let scope = form.take("scope");
+        // FastAPI's OAuth2PasswordRequestForm lets clients omit grant_type.
+        match grant_type.as_deref().unwrap_or("password") {
+            "password" => {
+                let (Some(username), Some(password)) =
+                    (form.take("username"), form.take("password"))
+                else {
+                    return Err(ApiError::InvalidRequest(
+                        "username and password are required".into(),
+                    ));
+                };
+                // Malformed, not wrong: answered before any throttling or hashing.
+                if username.trim().is_empty() || password.is_empty() {
+                    return Err(ApiError::InvalidRequest(
+                        "username and password must not be empty".into(),
+                    ));
+                }
+                Ok(Self::Password(PasswordGrant {
+                    username,
+                    password,
+                    scope,
+                }))
+            }
+            "refresh_token" => {
+                let refresh_token = form
+                    .take("refresh_token")
+                    .ok_or_else(|| ApiError::InvalidRequest("refresh_token is required".into()))?;
+                Ok(Self::Refresh(RefreshGrant {
+                    refresh_token,
+                    scope,
+                }))
+            }
+            _ => Err(ApiError::UnsupportedGrantType),
+        }
     }
 }
 
 async fn password_grant(
     state: &AppState,
     client: IpAddr,
-    form: &Form,
+    grant: PasswordGrant,
 ) -> Result<HttpResponse, ApiError> {
-    let (Some(username), Some(password)) = (form.get("username"), form.get("password")) else {
-        return Err(ApiError::InvalidRequest(
-            "username and password are required".into(),
-        ));
-    };
-    // Malformed, not wrong: answered before any throttling or hashing.
-    if username.trim().is_empty() || password.is_empty() {
-        return Err(ApiError::InvalidRequest(
-            "username and password must not be empty".into(),
-        ));
-    }
+    let (username, password) = (&grant.username, &grant.password);
     let user = match authenticate(state, client, username, password, None).await {
         Ok(user) => user,
         Err(e) => {
@@ -71,7 +114,7 @@ async fn password_grant(
             return Err(e);
         }
     };
-    let scopes = narrow_scopes(&user.scope_list(), form.get("scope"))?;
+    let scopes = narrow_scopes(&user.scope_list(), grant.scope.as_deref())?;
     let (session, refresh) = session::open(state, &user, &scopes).await?;
     tracing::info!(
         event = "login_succeeded",
@@ -84,13 +127,9 @@ async fn password_grant(
     token_response(state, &user, &scopes, session, refresh)
 }
 
-async fn refresh_grant(state: &AppState, form: &Form) -> Result<HttpResponse, ApiError> {
-    let presented = form
-        .get("refresh_token")
-        .ok_or_else(|| ApiError::InvalidRequest("refresh_token is required".into()))?;
-    let presented = RefreshToken::parse(presented).ok_or(ApiError::InvalidGrant)?;
-    let requested = form.get("scope").map(str::to_owned);
-    let rotated = session::rotate(state, presented, requested, "token")
+async fn refresh_grant(state: &AppState, grant: RefreshGrant) -> Result<HttpResponse, ApiError> {
+    let presented = RefreshToken::parse(&grant.refresh_token).ok_or(ApiError::InvalidGrant)?;
+    let rotated = session::rotate(state, presented, grant.scope, "token")
         .await?
         .ok_or(ApiError::InvalidGrant)?;
     token_response(
@@ -110,9 +149,9 @@ fn token_response(
     refresh: RefreshToken,
 ) -> Result<HttpResponse, ApiError> {
     let access = state
-        .tokens
+        .signer
         .issue(&user.email, scopes, Some(session_id))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, "no-cache"))
@@ -136,15 +175,16 @@ pub async fn revoke(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let form = Form::read(&req, payload).await?;
+    let mut form = Form::read(&req, payload).await?;
     let token = form
-        .get("token")
+        .take("token")
         .ok_or_else(|| ApiError::InvalidRequest("token is required".into()))?;
+    let token = token.as_str();
     // A refresh token if it has that shape, else perhaps an access token.
     let refresh = RefreshToken::parse(token);
     let access_session = refresh
         .is_none()
-        .then(|| state.tokens.verify(token).ok().and_then(|c| c.session_id()))
+        .then(|| state.signer.verify(token).ok().and_then(|c| c.session_id()))
         .flatten();
     let session_id = session::end(&state, refresh, access_session).await?;
     if let Some(session_id) = session_id {

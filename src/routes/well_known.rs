@@ -11,15 +11,15 @@ use crate::state::AppState;
 /// checked first, so a key added by `latchkey keys rotate` is published at
 /// once, without waiting for the background reload.
 pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
-    let tokens = state.tokens.clone();
-    match web::block(move || tokens.reload()).await {
+    let signer = state.signer.clone();
+    match web::block(move || signer.reload()).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::warn!(error = %format!("{e:#}"), "could not reload the key ring"),
         Err(e) => tracing::warn!(error = %e, "could not reload the key ring"),
     }
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=60"))
-        .json(state.tokens.jwks())
+        .json(state.signer.jwks())
 }
 
 pub async fn metadata(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

@@ -187,7 +187,7 @@ fn without_a_terminal_the_password_must_come_from_stdin() {
 #[tokio::test]
 async fn passwd_disable_and_enable_act_on_a_running_server() {
     let app = TestApp::spawn().await;
-    let url = app.settings.database_url.expose().to_owned();
+    let url = app.settings.database_url.url();
     let base = vec!["--database-url".to_owned(), url];
 
     let changed = latchkey(

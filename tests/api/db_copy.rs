@@ -3,7 +3,7 @@
 //! start from a SQLite installation whatever `TEST_BACKEND` says: SQLite is
 //! what the copy reads and what the backup knows.
 
-use latchkey::config::{Secret, Settings};
+use latchkey::config::{DatabaseUrl, Settings};
 use latchkey::db::users;
 use serde_json::Value;
 
@@ -14,7 +14,8 @@ const DISABLED_EMAIL: &str = "bob@example.com";
 
 fn on_sqlite(settings: &mut Settings) {
     let file = settings.data_dir.join("latchkey.db");
-    settings.database_url = Secret::new(format!("sqlite://{}", file.display()));
+    settings.database_url =
+        DatabaseUrl::parse(&format!("sqlite://{}", file.display())).expect("database URL");
     settings.argon2 = CHEAP_ARGON2;
     settings.refresh_grace = std::time::Duration::ZERO;
 }
@@ -63,7 +64,7 @@ async fn a_sqlite_install_copied_to_postgres_keeps_users_sessions_and_counters()
         assert_eq!(response.status(), 401);
     }
 
-    let from = source.settings.database_url.expose().to_owned();
+    let from = source.settings.database_url.url();
     let copied = latchkey(&["db", "copy", "--from", &from, "--to", &target.url], None);
     assert!(copied.status.success(), "{}", stderr(&copied));
     assert_eq!(
@@ -74,7 +75,7 @@ async fn a_sqlite_install_copied_to_postgres_keeps_users_sessions_and_counters()
 
     // The same data dir (signing keys) over the copy.
     let copy = source
-        .restart_with(|s| s.database_url = Secret::new(target.url.clone()))
+        .restart_with(|s| s.database_url = DatabaseUrl::parse(&target.url).expect("database URL"))
         .await;
     assert_eq!(all_users(&copy), all_users(&source), "users unchanged");
     assert_eq!(copy.get_me(&access).await.status(), 200, "old access token");
@@ -118,7 +119,7 @@ async fn a_backup_taken_while_serving_starts_a_server_with_the_same_users() {
     let app = TestApp::spawn_with(on_sqlite).await;
     let (access, _) = tokens_of(app.login(EMAIL, PASSWORD).await).await;
     let backup = app.data_dir().join("backup.db");
-    let url = app.settings.database_url.expose().to_owned();
+    let url = app.settings.database_url.url();
     let backup_arg = backup.display().to_string();
 
     let output = latchkey(
@@ -134,7 +135,10 @@ async fn a_backup_taken_while_serving_starts_a_server_with_the_same_users() {
     assert_eq!(mode & 0o777, 0o600, "the backup holds hashes: private");
 
     let restored = app
-        .restart_with(|s| s.database_url = Secret::new(format!("sqlite://{backup_arg}")))
+        .restart_with(|s| {
+            s.database_url =
+                DatabaseUrl::parse(&format!("sqlite://{backup_arg}")).expect("database URL")
+        })
         .await;
     assert_eq!(restored.login(EMAIL, PASSWORD).await.status(), 200);
     assert_eq!(restored.get_me(&access).await.status(), 200);

@@ -78,7 +78,8 @@ impl TestApp {
         let database = postgres_backend().then(|| {
             let database = PgDatabase::create()
                 .unwrap_or_else(|| panic!("{BACKEND_ENV}=postgres needs {POSTGRES_ENV}"));
-            settings.database_url = latchkey::config::Secret::new(database.url.clone());
+            settings.database_url =
+                latchkey::config::DatabaseUrl::parse(&database.url).expect("database URL");
             std::sync::Arc::new(database)
         });
         adjust(&mut settings);
@@ -95,7 +96,8 @@ impl TestApp {
         let database = PgDatabase::create()?;
         let dir = tempfile::tempdir().expect("tempdir");
         let mut settings = test_settings(&dir);
-        settings.database_url = latchkey::config::Secret::new(database.url.clone());
+        settings.database_url =
+            latchkey::config::DatabaseUrl::parse(&database.url).expect("database URL");
         adjust(&mut settings);
         let app = Self::start(
             settings,
@@ -174,7 +176,7 @@ impl TestApp {
     }
 
     pub fn connection(&self) -> db::AnyConnection {
-        db::AnyManager::new(self.settings.database_url.expose())
+        db::AnyManager::new(&self.settings.database_url.url())
             .connect_one()
             .expect("test connection")
     }

@@ -29,7 +29,7 @@ fn stored_hash(app: &TestApp, email: &str) -> String {
 fn import(app: &TestApp, name: &str, content: &str) -> std::process::Output {
     let path = app.dir.path().join(name);
     std::fs::write(&path, content).expect("write import file");
-    let url = app.settings.database_url.expose().to_owned();
+    let url = app.settings.database_url.url();
     latchkey(
         &[
             "--database-url",
@@ -112,7 +112,7 @@ async fn one_bad_line_imports_nothing_and_every_problem_is_named_by_line() {
     let listed = stdout(&latchkey(
         &[
             "--database-url",
-            app.settings.database_url.expose(),
+            &app.settings.database_url.url(),
             "user",
             "list",
         ],
@@ -130,7 +130,7 @@ async fn one_bad_line_imports_nothing_and_every_problem_is_named_by_line() {
     let listed = stdout(&latchkey(
         &[
             "--database-url",
-            app.settings.database_url.expose(),
+            &app.settings.database_url.url(),
             "user",
             "list",
         ],

@@ -6,7 +6,7 @@
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
-use latchkey::config::{Secret, Settings};
+use latchkey::config::{DatabaseUrl, Secret, Settings};
 use serde_json::Value;
 
 use crate::helpers::{
@@ -150,7 +150,7 @@ fn instances_started_at_the_same_moment_migrate_exactly_once() {
             std::thread::spawn(move || {
                 let dir = tempfile::tempdir().expect("tempdir");
                 let mut settings = test_settings(&dir);
-                settings.database_url = Secret::new(url);
+                settings.database_url = DatabaseUrl::parse(&url).expect("database URL");
                 // The server needs a runtime to exist, not to serve.
                 actix_web::rt::System::new().block_on(async move {
                     start_together.wait();

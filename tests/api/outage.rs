@@ -276,7 +276,7 @@ async fn a_postgres_outage_is_503_within_seconds_and_heals_without_a_restart() {
     };
     let url = postgres.url();
     let app = TestApp::spawn_with(|s| {
-        s.database_url = latchkey::config::Secret::new(url);
+        s.database_url = latchkey::config::DatabaseUrl::parse(&url).expect("database URL");
         s.argon2 = CHEAP_ARGON2;
         // The load logs in hundreds of times from one address.
         s.rate_limit = false;

@@ -179,7 +179,7 @@ async fn a_refresh_may_narrow_the_scopes_but_never_widen_them() {
 #[tokio::test]
 async fn passwd_and_disable_end_every_session() {
     let app = TestApp::spawn().await;
-    let url = app.settings.database_url.expose().to_owned();
+    let url = app.settings.database_url.url();
 
     let grant = password_grant(&app).await;
     let out = latchkey(

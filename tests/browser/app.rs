@@ -38,7 +38,7 @@ impl TestApp {
 
         let hash = password::hash(settings.argon2, &Password::for_login(PASSWORD))
             .expect("hash the seed password");
-        let mut conn = db::AnyManager::new(settings.database_url.expose())
+        let mut conn = db::AnyManager::new(&settings.database_url.url())
             .connect_one()
             .expect("connect to the test database");
         users::insert(&mut conn, EMAIL, &hash, &["read".to_owned()]).expect("insert alice");

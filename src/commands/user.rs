@@ -1,0 +1,203 @@
+//! `latchkey user ...`: one function per subcommand, each over a
+//! connection that `commands::user` opened after migrating.
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::auth::credentials::{Email, Password};
+use crate::auth::password;
+use crate::config::Settings;
+use crate::db::{self, AnyConnection, sessions, users};
+use crate::import;
+
+/// `latchkey user add`
+pub fn add(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    email: &str,
+    password_stdin: bool,
+    mut scopes: Vec<String>,
+    admin: bool,
+) -> anyhow::Result<()> {
+    let email = parse_email(email)?;
+    if admin && !scopes.iter().any(|s| s == "admin") {
+        scopes.push("admin".to_owned());
+    }
+    for scope in &scopes {
+        check_scope(scope)?;
+    }
+    let password = read_new_password(settings, password_stdin)?;
+    let hash = password::hash(settings.argon2, &password)?;
+    match users::insert(conn, email.as_str(), &hash, &scopes) {
+        Ok(user) => {
+            tracing::info!(
+                event = "user_created",
+                via = "cli",
+                user_id = user.id,
+                "user created"
+            );
+            println!("created user {email}");
+            Ok(())
+        }
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+            bail!("a user with email {email} already exists")
+        }
+        Err(e) => Err(e).context("cannot create the user"),
+    }
+}
+
+/// `latchkey user scopes`
+pub fn set_scopes(conn: &mut AnyConnection, email: &str, scopes: &[String]) -> anyhow::Result<()> {
+    let email = parse_email(email)?;
+    for scope in scopes {
+        check_scope(scope)?;
+    }
+    if !users::set_scopes(conn, email.as_str(), scopes)? {
+        bail!("no user with email {email}");
+    }
+    let list = if scopes.is_empty() {
+        "-".to_owned()
+    } else {
+        scopes.join(" ")
+    };
+    tracing::info!(event = "user_scopes_changed", scopes = %list, "user scopes changed");
+    println!("{email} now holds: {list}");
+    Ok(())
+}
+
+/// `latchkey user passwd`
+pub fn change_password(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    email: &str,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let email = parse_email(email)?;
+    let user_id = existing_user(conn, &email)?;
+    let password = read_new_password(settings, password_stdin)?;
+    let hash = password::hash(settings.argon2, &password)?;
+    let revoked = db::write_transaction(conn, |conn| {
+        users::set_password_hash(conn, email.as_str(), &hash)?;
+        sessions::revoke_all_for_user(conn, user_id)
+    })?;
+    tracing::info!(
+        event = "password_changed",
+        user_id,
+        sessions_revoked = revoked,
+        "password changed"
+    );
+    println!("changed the password of {email} and ended {revoked} session(s)");
+    Ok(())
+}
+
+/// `latchkey user disable` and `latchkey user enable`
+pub fn set_disabled(conn: &mut AnyConnection, email: &str, disabled: bool) -> anyhow::Result<()> {
+    let email = parse_email(email)?;
+    let user_id = existing_user(conn, &email)?;
+    db::write_transaction(conn, |conn| {
+        users::set_disabled(conn, email.as_str(), disabled)?;
+        if disabled {
+            sessions::revoke_all_for_user(conn, user_id)?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })?;
+    let event = if disabled {
+        "user_disabled"
+    } else {
+        "user_enabled"
+    };
+    tracing::info!(event, user_id, "user status changed");
+    println!("{} {email}", if disabled { "disabled" } else { "enabled" });
+    Ok(())
+}
+
+/// The id of the user with `email`, or the one-line error for an unknown one.
+fn existing_user(conn: &mut AnyConnection, email: &Email) -> anyhow::Result<i64> {
+    match users::find_by_email(conn, email.as_str())? {
+        Some(user) => Ok(user.id),
+        None => bail!("no user with email {email}"),
+    }
+}
+
+/// `latchkey user import`
+pub fn import(conn: &mut AnyConnection, settings: &Settings, file: &Path) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let stored = import::parse(&text, settings.argon2)
+        .map_err(anyhow::Error::from)
+        .and_then(|rows| import::store(conn, &rows));
+    match stored {
+        Ok(count) => {
+            tracing::info!(event = "users_imported", count, "users imported");
+            println!("imported {count} user(s)");
+            Ok(())
+        }
+        Err(e) => {
+            // Every problem on a line of its own, then the verdict.
+            if let Some(problems) = e.downcast_ref::<import::ImportProblems>() {
+                for problem in &problems.0 {
+                    eprintln!("{problem}");
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+/// `latchkey user list`
+pub fn list(conn: &mut AnyConnection) -> anyhow::Result<()> {
+    for user in users::list(conn)? {
+        let status = if user.disabled { "disabled" } else { "active" };
+        let scopes = if user.scopes.is_empty() {
+            "-"
+        } else {
+            user.scopes.as_str()
+        };
+        println!(
+            "{}\t{status}\t{scopes}\t{}",
+            user.email,
+            crate::routes::rfc3339(user.created_at)
+        );
+    }
+    Ok(())
+}
+
+fn parse_email(input: &str) -> anyhow::Result<Email> {
+    Email::parse(input).map_err(|e| anyhow::anyhow!("{e}: {input:?}"))
+}
+
+/// RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\`.
+fn check_scope(scope: &str) -> anyhow::Result<()> {
+    let valid = !scope.is_empty()
+        && scope
+            .bytes()
+            .all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b));
+    if !valid {
+        bail!("invalid scope {scope:?}: use printable ASCII without spaces, quotes or backslashes");
+    }
+    Ok(())
+}
+
+fn read_new_password(settings: &Settings, from_stdin: bool) -> anyhow::Result<Password> {
+    let typed = if from_stdin {
+        let mut input = String::new();
+        std::io::stdin()
+            .read_to_string(&mut input)
+            .context("cannot read the password from standard input (is it UTF-8?)")?;
+        crate::config::strip_one_newline(input)
+    } else if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("New password: ")?;
+        let second = rpassword::prompt_password("Repeat the password: ")?;
+        if first != second {
+            bail!("the two passwords differ");
+        }
+        first
+    } else {
+        bail!("standard input is not a terminal; pass the password with --password-stdin");
+    };
+    Password::new_checked(&typed, settings.password_min_length)
+        .map_err(|e| anyhow::anyhow!("password rejected: {e}"))
+}

@@ -1,0 +1,112 @@
+//! Everything the server holds, built once before it listens, one named
+//! step at a time. All of it blocks (file and database I/O, a hash), so
+//! `serve::run` runs it off the async thread.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use super::prepare_data_dir;
+use crate::auth::address_limit::{AddressLimits, AddressPolicy};
+use crate::auth::hasher::Hasher;
+use crate::auth::jwt::TokenSigner;
+use crate::auth::keys::{KeyRing, StoredKey};
+use crate::auth::random::random_token;
+use crate::config::Settings;
+use crate::db::login_failures::AccountPolicy;
+use crate::db::{self, DbPool};
+use crate::metrics::Metrics;
+use crate::state::AppState;
+
+pub(super) fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    warn_if_secret_unused(&settings);
+    let keeps_secret = settings.signing_secret().is_none();
+    prepare_data_dir(&settings, keeps_secret)?;
+    let pool = open_database(&settings)?;
+    let signer = start_signer(&settings)?;
+    let hasher = Hasher::start(settings.hash_workers, settings.hash_queue, settings.argon2)?;
+    let setup_token = setup_token_if_empty(&pool)?;
+    Ok(AppState {
+        pool,
+        hasher,
+        signer,
+        account_policy: account_policy(&settings),
+        address_limits: address_limits(&settings),
+        settings,
+        account_waiters: Default::default(),
+        setup_token,
+        metrics: Metrics::default(),
+    })
+}
+
+fn warn_if_secret_unused(settings: &Settings) {
+    if settings.signing_secret().is_none() && settings.jwt_secret.is_some() {
+        tracing::warn!(
+            "LATCHKEY_JWT_SECRET is unused with LATCHKEY_JWT_ALG=EdDSA; the key ring signs"
+        );
+    }
+}
+
+/// Migrates, then opens the pool.
+fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
+    let url = &settings.database_url.url();
+    let applied = db::migrate(url).context("database migration failed")?;
+    if applied > 0 {
+        tracing::info!(applied, "applied database migrations");
+    }
+    db::build_pool(url).map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))
+}
+
+/// The signer over the shared secret, or over the key ring in the data dir
+/// (created on first start, then watched for rotations).
+fn start_signer(settings: &Settings) -> anyhow::Result<Arc<TokenSigner>> {
+    let shared_secret = settings.signing_secret();
+    let ring_path = shared_secret
+        .is_none()
+        .then(|| KeyRing::path(&settings.data_dir));
+    let ring = match shared_secret {
+        Some(secret) => KeyRing {
+            keys: vec![StoredKey::from_secret(secret)],
+        },
+        None => KeyRing::load_or_create(&settings.data_dir, settings.jwt_alg, settings.access_ttl)?,
+    };
+    let signer = Arc::new(TokenSigner::new(
+        &ring,
+        ring_path,
+        settings.jwt_alg,
+        &settings.issuer,
+        settings.audience.as_deref(),
+        settings.access_ttl,
+    )?);
+    signer.watch();
+    Ok(signer)
+}
+
+/// The one-time token of `/setup`, while the database holds no user.
+fn setup_token_if_empty(pool: &DbPool) -> anyhow::Result<Option<String>> {
+    let mut conn = pool.get().context("cannot open the database")?;
+    Ok((db::users::count(&mut conn)? == 0).then(|| random_token(24)))
+}
+
+fn account_policy(settings: &Settings) -> AccountPolicy {
+    AccountPolicy {
+        free_failures: i64::from(settings.account_free_failures),
+        delays_ms: settings
+            .account_delays
+            .iter()
+            .map(|d| d.as_millis() as i64)
+            .collect(),
+        daily_limit: i64::from(settings.account_daily_limit),
+    }
+}
+
+/// `None` when `LATCHKEY_RATE_LIMIT=off`.
+fn address_limits(settings: &Settings) -> Option<AddressLimits> {
+    settings.rate_limit.then(|| {
+        AddressLimits::new(AddressPolicy {
+            failure_limit: settings.address_failure_limit,
+            failure_window: settings.address_failure_window,
+            attempts_per_minute: settings.address_attempt_limit,
+        })
+    })
+}
