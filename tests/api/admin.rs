@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{PASSWORD, TestApp, form};
+use crate::support::{PASSWORD, TestApp, form};
 
 const ADMIN: &str = "root@example.com";
 

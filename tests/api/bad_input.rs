@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{EMAIL, PASSWORD, TestApp, form};
+use crate::support::{EMAIL, PASSWORD, TestApp, form};
 
 async fn assert_invalid_request(response: reqwest::Response, mentions: &str) {
     assert_eq!(response.status(), 400);

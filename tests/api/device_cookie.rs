@@ -1,7 +1,7 @@
 //! Device cookies: a browser that signed in to an account before keeps its
 //! own allowance when someone else's guesses lock the account.
 
-use crate::helpers::{EMAIL, PASSWORD, TestApp, form};
+use crate::support::{EMAIL, PASSWORD, TestApp, form};
 
 const WRONG: &str = "definitely not the password";
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
-use crate::helpers::{EMAIL, PASSWORD, TestApp};
+use crate::support::{EMAIL, PASSWORD, TestApp};
 
 #[derive(QueryableByName)]
 struct Count {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::helpers::{EMAIL, TestApp};
+use crate::support::{EMAIL, TestApp};
 
 async fn scrape(app: &TestApp) -> String {
     let response = app

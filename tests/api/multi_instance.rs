@@ -9,7 +9,7 @@ use std::time::Duration;
 use latchkey::config::{Secret, Settings};
 use serde_json::Value;
 
-use crate::helpers::{
+use crate::support::{
     CHEAP_ARGON2, EMAIL, PASSWORD, PgDatabase, TestApp, assert_invalid_grant, test_settings,
 };
 

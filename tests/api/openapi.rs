@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{EMAIL, PASSWORD, TestApp, form};
+use crate::support::{EMAIL, PASSWORD, TestApp, form};
 
 /// Follows a `$ref` (a JSON pointer into the document), if any.
 fn resolve<'a>(document: &'a Value, node: &'a Value) -> &'a Value {

@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use crate::helpers::{EMAIL, PASSWORD, PgDatabase, TestApp};
+use crate::support::{EMAIL, PASSWORD, PgDatabase, TestApp};
 
 #[tokio::test]
 async fn postgres_serves_the_token_flow() {
-    let Some(app) = TestApp::spawn_postgres().await else {
+    let Some(app) = TestApp::spawn_postgres_with(|_| {}).await else {
         return;
     };
     assert_eq!(
@@ -25,7 +25,7 @@ async fn postgres_serves_the_token_flow() {
 
 #[tokio::test]
 async fn a_lost_database_is_503_with_a_generic_body_not_a_hang() {
-    let Some(app) = TestApp::spawn_postgres().await else {
+    let Some(app) = TestApp::spawn_postgres_with(|_| {}).await else {
         return;
     };
     assert_eq!(app.login(EMAIL, PASSWORD).await.status(), 200);
@@ -64,7 +64,7 @@ async fn a_lost_database_is_503_with_a_generic_body_not_a_hang() {
 async fn pooled_connections_killed_while_idle_are_replaced_unseen() {
     use diesel::Connection;
     use diesel::connection::SimpleConnection;
-    let Some(app) = TestApp::spawn_postgres().await else {
+    let Some(app) = TestApp::spawn_postgres_with(|_| {}).await else {
         return;
     };
     let token = app.access_token().await;

@@ -4,7 +4,7 @@ use diesel::RunQueryDsl;
 use serde_json::Value;
 
 use crate::cli::latchkey;
-use crate::helpers::{EMAIL, PASSWORD, TestApp, assert_invalid_grant, form};
+use crate::support::{EMAIL, PASSWORD, TestApp, assert_invalid_grant, form};
 
 struct Grant {
     access: String,

@@ -5,7 +5,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 
 use crate::cli::{assert_fails_with, latchkey, latchkey_with_env, stdout};
-use crate::helpers::{EMAIL, TestApp};
+use crate::support::{EMAIL, TestApp};
 
 async fn jwks(app: &TestApp) -> Value {
     let response = app

@@ -3,7 +3,7 @@ use std::collections::HashSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
 
-use crate::helpers::{CHEAP_ARGON2, EMAIL, PASSWORD, TestApp, form};
+use crate::support::{CHEAP_ARGON2, EMAIL, PASSWORD, TestApp, form};
 
 #[tokio::test]
 async fn a_password_grant_returns_a_bearer_token_that_must_not_be_cached() {

@@ -1,7 +1,7 @@
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
-use crate::helpers::{EMAIL, TestApp};
+use crate::support::{EMAIL, TestApp};
 
 fn now() -> i64 {
     latchkey::db::now_unix()

@@ -6,6 +6,12 @@
 //! Without Chromium and chromedriver on the machine each test says so loudly
 //! on stderr and returns; `.ci/run` installs them, so CI always runs it.
 
-mod app;
 mod browser;
 mod sign_in;
+#[path = "../support/mod.rs"]
+#[expect(
+    dead_code,
+    unused_imports,
+    reason = "the support shared with the API tests holds more than the browser tests need"
+)]
+mod support;
