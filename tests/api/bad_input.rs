@@ -131,12 +131,7 @@ async fn other_methods_on_token_are_405_with_allow() {
 #[tokio::test]
 async fn unknown_paths_are_a_json_404() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/nope"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get("/nope").await;
     assert_eq!(response.status(), 404);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["detail"], "Not Found");
@@ -145,19 +140,9 @@ async fn unknown_paths_are_a_json_404() {
 #[tokio::test]
 async fn health_and_readiness_answer() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get("/healthz").await;
     assert_eq!(response.status(), 200);
-    let response = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get("/readyz").await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["status"], "ready");
@@ -166,12 +151,7 @@ async fn health_and_readiness_answer() {
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get("/healthz").await;
     let headers = response.headers();
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["x-frame-options"], "DENY");

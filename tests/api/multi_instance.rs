@@ -124,12 +124,8 @@ async fn revoking_a_session_on_one_instance_ends_it_on_the_other() {
     assert_eq!(b.get_me(&grant.access).await.status(), 200);
 
     let revoked = a
-        .client
-        .post(a.url("/token/revoke"))
-        .form(&[("token", grant.refresh.as_str())])
-        .send()
-        .await
-        .expect("request");
+        .post_form("/token/revoke", &[("token", &grant.refresh)])
+        .await;
     assert_eq!(revoked.status(), 200);
 
     assert_eq!(b.get_me(&grant.access).await.status(), 401);

@@ -44,12 +44,7 @@ async fn a_lost_database_is_503_with_a_generic_body_not_a_hang() {
     let json: Value = serde_json::from_str(&body).expect("json");
     assert_eq!(json["error"], "temporarily_unavailable");
 
-    let ready = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .expect("request");
+    let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 503);
     assert!(
         started.elapsed() < std::time::Duration::from_secs(15),

@@ -208,15 +208,14 @@ async fn revoking_a_refresh_token_ends_its_session() {
     let app = TestApp::spawn().await;
     let grant = password_grant(&app).await;
     let response = app
-        .client
-        .post(app.url("/token/revoke"))
-        .form(&[
-            ("token", grant.refresh.as_str()),
-            ("token_type_hint", "refresh_token"),
-        ])
-        .send()
-        .await
-        .expect("request");
+        .post_form(
+            "/token/revoke",
+            &[
+                ("token", &grant.refresh),
+                ("token_type_hint", "refresh_token"),
+            ],
+        )
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     assert_invalid_grant(app.refresh(&grant.refresh).await).await;
@@ -228,12 +227,8 @@ async fn revoking_an_access_token_ends_its_session_too() {
     let app = TestApp::spawn().await;
     let grant = password_grant(&app).await;
     let response = app
-        .client
-        .post(app.url("/token/revoke"))
-        .form(&[("token", grant.access.as_str())])
-        .send()
-        .await
-        .expect("request");
+        .post_form("/token/revoke", &[("token", &grant.access)])
+        .await;
     assert_eq!(response.status(), 200);
     assert_invalid_grant(app.refresh(&grant.refresh).await).await;
 }
@@ -242,22 +237,10 @@ async fn revoking_an_access_token_ends_its_session_too() {
 async fn revoking_unknown_or_malformed_tokens_is_still_200() {
     let app = TestApp::spawn().await;
     for token in ["garbage", &"B".repeat(43), "a.b.c"] {
-        let response = app
-            .client
-            .post(app.url("/token/revoke"))
-            .form(&[("token", token)])
-            .send()
-            .await
-            .expect("request");
+        let response = app.post_form("/token/revoke", &[("token", token)]).await;
         assert_eq!(response.status(), 200, "{token}");
     }
-    let response = app
-        .client
-        .post(app.url("/token/revoke"))
-        .form(&[("nothing", "")])
-        .send()
-        .await
-        .expect("request");
+    let response = app.post_form("/token/revoke", &[("nothing", "")]).await;
     assert_eq!(response.status(), 400);
 }
 

@@ -172,15 +172,7 @@ async fn missing_fields_are_invalid_request() {
 
 /// The `failed` sample of `latchkey_logins_total`: a verification ran.
 async fn failed_logins(app: &TestApp) -> String {
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("body");
+    let text = app.get("/metrics").await.text().await.expect("body");
     text.lines()
         .find(|l| l.starts_with("latchkey_logins_total{result=\"failed\"}"))
         .expect("the failed-logins sample")
@@ -315,15 +307,7 @@ pub async fn change_password_during_verification(app: &TestApp, new_password: &s
     )
     .expect("hash");
     let hashing = || async {
-        let metrics = app
-            .client
-            .get(app.url("/metrics"))
-            .send()
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("body");
+        let metrics = app.get("/metrics").await.text().await.expect("body");
         metrics
             .lines()
             .any(|l| l == "latchkey_password_hash_jobs 1")

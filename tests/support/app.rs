@@ -214,14 +214,15 @@ impl TestApp {
             .to_owned()
     }
 
+    /// `GET path` with a bearer token.
+    pub async fn get_with_bearer(&self, path: &str, token: &str) -> reqwest::Response {
+        self.get_with(path, &[("Authorization", &format!("Bearer {token}"))])
+            .await
+    }
+
     /// `GET /users/me` with a bearer token.
     pub async fn get_me(&self, token: &str) -> reqwest::Response {
-        self.client
-            .get(self.url("/users/me"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request")
+        self.get_with_bearer("/users/me", token).await
     }
 }
 
