@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::{PASSWORD, TestApp, form};
+use crate::support::{PASSWORD, TestApp};
 
 const ADMIN: &str = "root@example.com";
 
@@ -12,7 +12,7 @@ async fn token_for(app: &TestApp, email: &str, scope: Option<&str>) -> String {
         pairs.push(("scope", scope));
     }
     let body: Value = app
-        .post_token(&form(&pairs))
+        .post_form("/token", &pairs)
         .await
         .json()
         .await

@@ -38,12 +38,19 @@ async fn invalid_utf8_is_400() {
 #[tokio::test]
 async fn a_repeated_field_is_400() {
     let app = TestApp::spawn().await;
-    let body = form(&[
-        ("username", EMAIL),
-        ("password", "x"),
-        ("password", PASSWORD),
-    ]);
-    assert_invalid_request(app.post_token(&body).await, "repeated").await;
+    assert_invalid_request(
+        app.post_form(
+            "/token",
+            &[
+                ("username", EMAIL),
+                ("password", "x"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await,
+        "repeated",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -76,8 +83,12 @@ async fn a_missing_content_type_is_400() {
 async fn a_body_over_16_kib_is_413() {
     let app = TestApp::spawn().await;
     for size in [16 * 1024 + 1, 1024 * 1024] {
-        let body = form(&[("username", EMAIL), ("password", &"a".repeat(size))]);
-        let response = app.post_token(&body).await;
+        let response = app
+            .post_form(
+                "/token",
+                &[("username", EMAIL), ("password", &"a".repeat(size))],
+            )
+            .await;
         assert_eq!(response.status(), 413, "size {size}");
         let json: Value = response.json().await.expect("json");
         assert_eq!(json["error"], "invalid_request");

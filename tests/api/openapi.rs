@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::{EMAIL, PASSWORD, TestApp, form};
+use crate::support::{EMAIL, PASSWORD, TestApp};
 
 /// Follows a `$ref` (a JSON pointer into the document), if any.
 fn resolve<'a>(document: &'a Value, node: &'a Value) -> &'a Value {
@@ -185,10 +185,10 @@ async fn every_documented_answer_matches_the_server() {
     call("post", "/token", app.login(EMAIL, "wrong password").await).await;
     call("post", "/token", app.post_token("username=x").await).await;
     let refreshed = app
-        .post_token(&form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &refresh),
-        ]))
+        .post_form(
+            "/token",
+            &[("grant_type", "refresh_token"), ("refresh_token", &refresh)],
+        )
         .await;
     call("post", "/token", refreshed).await;
     let big = app
