@@ -1,5 +1,6 @@
 //! One integration-test binary: every test starts the real server on port 0
-//! with a fresh database and talks HTTP to it.
+//! with a fresh database and talks HTTP to it, through `TestApp` in
+//! `tests/support` (shared with the browser tests).
 
 mod admin;
 mod bad_input;
