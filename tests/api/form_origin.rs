@@ -1,7 +1,7 @@
 //! The HTML forms refuse posts from other origins, whatever the CSRF
 //! token, and refuse empty sign-in fields before any hashing.
 
-use crate::support::{EMAIL, PASSWORD, TestApp, set_cookies};
+use crate::support::{EMAIL, PASSWORD, TestApp, assert_page_headers, set_cookies};
 
 const SIGNED_IN: u16 = 303;
 const FORGED: u16 = 403;
@@ -38,6 +38,7 @@ async fn sign_in_with(app: &TestApp, headers: &[(&str, &str)]) -> reqwest::Respo
 
 async fn assert_refused_as_forged(response: reqwest::Response, case: &str) {
     assert_eq!(response.status(), FORGED, "{case}");
+    assert_page_headers(&response);
     assert!(
         !set_cookies(&response)
             .keys()
@@ -162,6 +163,7 @@ async fn an_empty_email_or_password_gets_the_form_again_with_400_and_no_hashing(
             )
             .await;
         assert_eq!(response.status(), 400, "{username:?} / {password:?}");
+        assert_page_headers(&response);
         let body = response.text().await.expect("body");
         assert!(
             body.contains("Enter your email and your password."),

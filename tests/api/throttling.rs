@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::browser_flow::open_login;
-use crate::support::{EMAIL, PASSWORD, TestApp, form};
+use crate::support::{EMAIL, PASSWORD, TestApp, assert_page_headers, form};
 
 pub const WRONG: &str = "definitely not the password";
 
@@ -82,6 +82,7 @@ async fn the_count_is_shared_by_the_form_and_the_token_endpoint_and_by_instances
 
     let page = submit().await;
     assert_eq!(page.status(), 429);
+    assert_page_headers(&page);
     assert!(page.headers().contains_key("retry-after"));
     assert!(
         page.text()

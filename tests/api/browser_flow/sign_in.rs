@@ -175,6 +175,7 @@ async fn a_missing_or_forged_csrf_token_is_403_without_a_session() {
         let headers: Vec<(&str, &str)> = cookie.map(|c| ("Cookie", c)).into_iter().collect();
         let response = app.post_form_with("/login", &fields, &headers).await;
         assert_eq!(response.status(), 403, "cookie {cookie:?}, field {field:?}");
+        assert_page_headers(&response);
         assert!(!set_cookies(&response).contains_key("latchkey_session"));
     }
 }
