@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{PASSWORD, TestApp, form};
+use crate::support::{PASSWORD, TestApp};
 
 const ADMIN: &str = "root@example.com";
 
@@ -12,7 +12,7 @@ async fn token_for(app: &TestApp, email: &str, scope: Option<&str>) -> String {
         pairs.push(("scope", scope));
     }
     let body: Value = app
-        .post_token(&form(&pairs))
+        .post_form("/token", &pairs)
         .await
         .json()
         .await
@@ -21,12 +21,7 @@ async fn token_for(app: &TestApp, email: &str, scope: Option<&str>) -> String {
 }
 
 async fn admin_users(app: &TestApp, token: &str) -> reqwest::Response {
-    app.client
-        .get(app.url("/admin/users"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("request")
+    app.get_with_bearer("/admin/users", token).await
 }
 
 #[tokio::test]
@@ -73,12 +68,7 @@ async fn a_token_without_the_admin_scope_is_403_insufficient_scope() {
         let body: Value = response.json().await.expect("json");
         assert_eq!(body["error"], "insufficient_scope");
     }
-    let response = app
-        .client
-        .get(app.url("/admin/users"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get("/admin/users").await;
     assert_eq!(response.status(), 401);
 }
 
@@ -96,13 +86,7 @@ async fn removing_a_scope_takes_effect_on_the_next_request() {
     assert_eq!(response.status(), 403, "not at token expiry: now");
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["error"], "insufficient_scope");
-    let me = app
-        .client
-        .get(app.url("/users/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("request");
+    let me = app.get_me(&token).await;
     assert_eq!(me.status(), 200, "the token itself stays good");
     let me: Value = me.json().await.expect("json");
     assert_eq!(me["scopes"], serde_json::json!(["read"]));

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{EMAIL, PASSWORD, TestApp, form};
+use crate::support::{EMAIL, PASSWORD, TestApp, form};
 
 async fn assert_invalid_request(response: reqwest::Response, mentions: &str) {
     assert_eq!(response.status(), 400);
@@ -38,12 +38,19 @@ async fn invalid_utf8_is_400() {
 #[tokio::test]
 async fn a_repeated_field_is_400() {
     let app = TestApp::spawn().await;
-    let body = form(&[
-        ("username", EMAIL),
-        ("password", "x"),
-        ("password", PASSWORD),
-    ]);
-    assert_invalid_request(app.post_token(&body).await, "repeated").await;
+    assert_invalid_request(
+        app.post_form(
+            "/token",
+            &[
+                ("username", EMAIL),
+                ("password", "x"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await,
+        "repeated",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -76,8 +83,12 @@ async fn a_missing_content_type_is_400() {
 async fn a_body_over_16_kib_is_413() {
     let app = TestApp::spawn().await;
     for size in [16 * 1024 + 1, 1024 * 1024] {
-        let body = form(&[("username", EMAIL), ("password", &"a".repeat(size))]);
-        let response = app.post_token(&body).await;
+        let response = app
+            .post_form(
+                "/token",
+                &[("username", EMAIL), ("password", &"a".repeat(size))],
+            )
+            .await;
         assert_eq!(response.status(), 413, "size {size}");
         let json: Value = response.json().await.expect("json");
         assert_eq!(json["error"], "invalid_request");
@@ -131,12 +142,7 @@ async fn other_methods_on_token_are_405_with_allow() {
 #[tokio::test]
 async fn unknown_paths_are_a_json_404() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/nope"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get("/nope").await;
     assert_eq!(response.status(), 404);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["detail"], "Not Found");
@@ -145,19 +151,9 @@ async fn unknown_paths_are_a_json_404() {
 #[tokio::test]
 async fn health_and_readiness_answer() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get("/healthz").await;
     assert_eq!(response.status(), 200);
-    let response = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get("/readyz").await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["status"], "ready");
@@ -166,12 +162,7 @@ async fn health_and_readiness_answer() {
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get("/healthz").await;
     let headers = response.headers();
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["x-frame-options"], "DENY");

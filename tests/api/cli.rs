@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use crate::helpers::{EMAIL, PASSWORD, TestApp};
+use crate::support::{EMAIL, PASSWORD, TestApp};
 
 const NEW_PASSWORD: &str = "a completely different passphrase";
 
@@ -300,7 +300,7 @@ fn help_and_version_answer() {
 #[tokio::test]
 async fn the_sqlite_database_and_its_wal_and_shm_files_are_created_private() {
     use std::os::unix::fs::PermissionsExt;
-    if crate::helpers::postgres_backend() {
+    if crate::support::postgres_backend() {
         eprintln!("SQLite only: skipped on PostgreSQL");
         return;
     }

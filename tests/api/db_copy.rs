@@ -8,7 +8,7 @@ use latchkey::db::users;
 use serde_json::Value;
 
 use crate::cli::{assert_fails_with, latchkey, stderr, stdout};
-use crate::helpers::{CHEAP_ARGON2, EMAIL, PASSWORD, PgDatabase, TestApp};
+use crate::support::{CHEAP_ARGON2, EMAIL, PASSWORD, PgDatabase, TestApp};
 
 const DISABLED_EMAIL: &str = "bob@example.com";
 

@@ -1,20 +1,9 @@
 //! Device cookies: a browser that signed in to an account before keeps its
 //! own allowance when someone else's guesses lock the account.
 
-use crate::helpers::{EMAIL, PASSWORD, TestApp, form};
+use crate::support::{EMAIL, PASSWORD, TestApp, set_cookies};
 
 const WRONG: &str = "definitely not the password";
-
-/// The value of cookie `name` set by `response`, if any.
-fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|line| line.strip_prefix(&format!("{name}=")).map(str::to_owned))
-        .and_then(|rest| rest.split(';').next().map(str::to_owned))
-}
 
 /// Signs in through the form as a browser holding `device` would.
 async fn sign_in(
@@ -23,29 +12,25 @@ async fn sign_in(
     password: &str,
     device: Option<&str>,
 ) -> reqwest::Response {
-    let page = app
-        .client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .expect("GET /login");
-    let csrf = set_cookie(&page, "latchkey_csrf").expect("a CSRF cookie");
+    let page = app.get("/login").await;
+    let csrf = set_cookies(&page)
+        .remove("latchkey_csrf")
+        .expect("a CSRF cookie")
+        .value;
     let mut cookies = format!("latchkey_csrf={csrf}");
     if let Some(device) = device {
         cookies.push_str(&format!("; latchkey_device={device}"));
     }
-    app.client
-        .post(app.url("/login"))
-        .header("Cookie", cookies)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(form(&[
+    app.post_form_with(
+        "/login",
+        &[
             ("username", email),
             ("password", password),
             ("csrf_token", &csrf),
-        ]))
-        .send()
-        .await
-        .expect("POST /login")
+        ],
+        &[("Cookie", &cookies)],
+    )
+    .await
 }
 
 /// Guesses until the account is throttled.
@@ -61,32 +46,35 @@ async fn a_successful_sign_in_sets_a_year_long_http_only_device_cookie() {
     let app = TestApp::spawn().await;
     let response = sign_in(&app, EMAIL, PASSWORD, None).await;
     assert_eq!(response.status(), 303);
-    let line = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|l| l.starts_with("latchkey_device="))
-        .expect("a device cookie")
-        .to_owned();
-    assert!(line.contains("HttpOnly"), "{line}");
-    assert!(line.contains("SameSite=Lax"), "{line}");
+    let cookie = set_cookies(&response)
+        .remove("latchkey_device")
+        .expect("a device cookie");
+    assert!(cookie.has("HttpOnly"), "{cookie:?}");
+    assert!(cookie.has("SameSite=Lax"), "{cookie:?}");
     assert!(
-        line.contains(&format!("Max-Age={}", 365 * 86_400)),
-        "{line}"
+        cookie.has(&format!("Max-Age={}", 365 * 86_400)),
+        "{cookie:?}"
     );
     // A browser that presents it again is not handed another one.
-    let device = set_cookie(&response, "latchkey_device").expect("value");
+    let device = cookie.value;
     let again = sign_in(&app, EMAIL, PASSWORD, Some(&device)).await;
     assert_eq!(again.status(), 303);
-    assert_eq!(set_cookie(&again, "latchkey_device"), None);
+    assert_eq!(
+        set_cookies(&again)
+            .remove("latchkey_device")
+            .map(|c| c.value),
+        None
+    );
 }
 
 #[tokio::test]
 async fn the_owners_browser_signs_in_while_an_attacker_has_the_account_throttled() {
     let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
     let earlier = sign_in(&app, EMAIL, PASSWORD, None).await;
-    let device = set_cookie(&earlier, "latchkey_device").expect("a device cookie");
+    let device = set_cookies(&earlier)
+        .remove("latchkey_device")
+        .map(|c| c.value)
+        .expect("a device cookie");
 
     lock_out(&app, EMAIL).await;
     // A browser without the cookie is throttled, the owner's is not.
@@ -101,7 +89,10 @@ async fn the_owners_browser_signs_in_while_an_attacker_has_the_account_throttled
 async fn a_device_cookie_has_its_own_throttling_not_a_free_pass() {
     let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
     let earlier = sign_in(&app, EMAIL, PASSWORD, None).await;
-    let device = set_cookie(&earlier, "latchkey_device").expect("a device cookie");
+    let device = set_cookies(&earlier)
+        .remove("latchkey_device")
+        .map(|c| c.value)
+        .expect("a device cookie");
     for _ in 0..5 {
         assert_eq!(
             sign_in(&app, EMAIL, WRONG, Some(&device)).await.status(),
@@ -121,7 +112,10 @@ async fn forged_or_foreign_device_cookies_get_no_allowance() {
     let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
     app.add_user("bob@example.com", "bob's long enough password", &[]);
     let bobs = sign_in(&app, "bob@example.com", "bob's long enough password", None).await;
-    let bobs_device = set_cookie(&bobs, "latchkey_device").expect("a device cookie");
+    let bobs_device = set_cookies(&bobs)
+        .remove("latchkey_device")
+        .map(|c| c.value)
+        .expect("a device cookie");
 
     lock_out(&app, EMAIL).await;
     let forged = "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE";

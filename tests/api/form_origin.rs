@@ -1,75 +1,48 @@
 //! The HTML forms refuse posts from other origins, whatever the CSRF
 //! token, and refuse empty sign-in fields before any hashing.
 
-use crate::helpers::{EMAIL, PASSWORD, TestApp, form};
+use crate::support::{EMAIL, PASSWORD, TestApp, assert_page_headers, set_cookies};
 
 const SIGNED_IN: u16 = 303;
 const FORGED: u16 = 403;
 
 /// The CSRF cookie name and token a browser gets from the login page.
+/// (Its name depends on `public_url`: `__Host-` prefixed behind HTTPS.)
 async fn csrf_of_login_page(app: &TestApp) -> (String, String) {
-    let page = app
-        .client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .expect("request");
+    let page = app.get("/login").await;
     assert_eq!(page.status(), 200);
-    let set_cookie = page
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.contains("_csrf="))
+    set_cookies(&page)
+        .into_iter()
+        .find(|(name, _)| name.ends_with("_csrf"))
+        .map(|(name, cookie)| (name, cookie.value))
         .expect("a CSRF cookie")
-        .to_owned();
-    let (name, rest) = set_cookie.split_once('=').expect("name=value");
-    let token = rest.split(';').next().expect("value");
-    (name.to_owned(), token.to_owned())
 }
 
 /// `POST /login` with a valid token and alice's password, plus `headers`.
 async fn sign_in_with(app: &TestApp, headers: &[(&str, &str)]) -> reqwest::Response {
     let (cookie_name, token) = csrf_of_login_page(app).await;
-    post_login(
-        app,
-        &format!("{cookie_name}={token}"),
+    let cookie = format!("{cookie_name}={token}");
+    let mut headers = headers.to_vec();
+    headers.push(("Cookie", &cookie));
+    app.post_form_with(
+        "/login",
         &[
             ("username", EMAIL),
             ("password", PASSWORD),
             ("csrf_token", &token),
         ],
-        headers,
+        &headers,
     )
     .await
 }
 
-async fn post_login(
-    app: &TestApp,
-    cookie: &str,
-    fields: &[(&str, &str)],
-    headers: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut request = app
-        .client
-        .post(app.url("/login"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Cookie", cookie)
-        .body(form(fields));
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    request.send().await.expect("request")
-}
-
 async fn assert_refused_as_forged(response: reqwest::Response, case: &str) {
     assert_eq!(response.status(), FORGED, "{case}");
+    assert_page_headers(&response);
     assert!(
-        !response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .any(|c| c.to_str().is_ok_and(|c| c.contains("_session="))),
+        !set_cookies(&response)
+            .keys()
+            .any(|name| name.ends_with("_session")),
         "{case}: no session"
     );
     let body = response.text().await.expect("body");
@@ -143,36 +116,32 @@ async fn with_a_public_url_the_origin_must_be_the_public_one() {
 
 #[tokio::test]
 async fn logout_and_setup_refuse_a_cross_site_post_too() {
-    let app = TestApp::spawn_empty(|_| {}).await;
+    let app = TestApp::spawn_empty().await;
     let setup_token = app.setup_token.clone().expect("first run");
     let (cookie_name, token) = csrf_of_login_page(&app).await;
     let cookie = format!("{cookie_name}={token}");
     let setup = app
-        .client
-        .post(app.url("/setup"))
-        .header("Cookie", &cookie)
-        .header("Origin", "http://evil.example.com")
-        .form(&[
-            ("token", setup_token.as_str()),
-            ("csrf_token", token.as_str()),
-            ("username", "admin@example.com"),
-            ("password", PASSWORD),
-            ("password_confirm", PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("request");
+        .post_form_with(
+            "/setup",
+            &[
+                ("token", &setup_token),
+                ("csrf_token", &token),
+                ("username", "admin@example.com"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+            &[("Cookie", &cookie), ("Origin", "http://evil.example.com")],
+        )
+        .await;
     assert_refused_as_forged(setup, "setup").await;
 
     let logout = app
-        .client
-        .post(app.url("/logout"))
-        .header("Cookie", &cookie)
-        .header("Sec-Fetch-Site", "same-site")
-        .form(&[("csrf_token", token.as_str())])
-        .send()
-        .await
-        .expect("request");
+        .post_form_with(
+            "/logout",
+            &[("csrf_token", &token)],
+            &[("Cookie", &cookie), ("Sec-Fetch-Site", "same-site")],
+        )
+        .await;
     assert_refused_as_forged(logout, "logout").await;
 }
 
@@ -182,18 +151,19 @@ async fn an_empty_email_or_password_gets_the_form_again_with_400_and_no_hashing(
     let (cookie_name, token) = csrf_of_login_page(&app).await;
     let cookie = format!("{cookie_name}={token}");
     for (username, password) in [(EMAIL, ""), ("", PASSWORD), ("  ", "")] {
-        let response = post_login(
-            &app,
-            &cookie,
-            &[
-                ("username", username),
-                ("password", password),
-                ("csrf_token", &token),
-            ],
-            &[],
-        )
-        .await;
+        let response = app
+            .post_form_with(
+                "/login",
+                &[
+                    ("username", username),
+                    ("password", password),
+                    ("csrf_token", &token),
+                ],
+                &[("Cookie", &cookie)],
+            )
+            .await;
         assert_eq!(response.status(), 400, "{username:?} / {password:?}");
+        assert_page_headers(&response);
         let body = response.text().await.expect("body");
         assert!(
             body.contains("Enter your email and your password."),
@@ -201,15 +171,7 @@ async fn an_empty_email_or_password_gets_the_form_again_with_400_and_no_hashing(
         );
         assert!(body.contains("name=\"csrf_token\""), "the form again");
     }
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("body");
+    let metrics = app.get("/metrics").await.text().await.expect("body");
     assert!(
         metrics.contains("latchkey_logins_total{result=\"failed\"} 0\n"),
         "no verification ran: {metrics}"

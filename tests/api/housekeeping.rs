@@ -6,7 +6,7 @@ use std::time::Duration;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
-use crate::helpers::{EMAIL, PASSWORD, TestApp};
+use crate::support::{EMAIL, PASSWORD, TestApp};
 
 #[derive(QueryableByName)]
 struct Count {
@@ -73,14 +73,7 @@ async fn ended_sessions_and_their_refresh_tokens_are_purged() {
     for _ in 0..3 {
         let body: serde_json::Value = app.login(EMAIL, PASSWORD).await.json().await.expect("json");
         let refresh = body["refresh_token"].as_str().expect("refresh token");
-        let revoked = app
-            .client
-            .post(app.url("/token/revoke"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(format!("token={refresh}"))
-            .send()
-            .await
-            .expect("POST /token/revoke");
+        let revoked = app.post_form("/token/revoke", &[("token", refresh)]).await;
         assert_eq!(revoked.status(), 200);
     }
     assert_eq!(until_rows(&app, "sessions", 1).await, 1);

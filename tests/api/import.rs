@@ -5,7 +5,7 @@ use diesel::RunQueryDsl;
 use diesel::sql_types::Text;
 
 use crate::cli::{latchkey, stderr, stdout};
-use crate::helpers::{CHEAP_ARGON2, TestApp};
+use crate::support::{CHEAP_ARGON2, TestApp};
 
 /// Made by Python bcrypt 4.0.1 (what passlib uses) for "secret123".
 const BCRYPT_2B: &str = "$2b$10$/9J.IJ4.NacP0jcGnfaZsuL9vg5ZWrQ2DowtcO2nX3VhepcaTNprK";

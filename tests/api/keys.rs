@@ -4,7 +4,7 @@ use std::os::unix::fs::PermissionsExt;
 
 use serde_json::Value;
 
-use crate::helpers::{EMAIL, TestApp};
+use crate::support::{EMAIL, TestApp};
 
 #[tokio::test]
 async fn the_generated_secret_is_private_and_survives_a_restart() {
@@ -18,7 +18,7 @@ async fn the_generated_secret_is_private_and_survives_a_restart() {
     assert_eq!(mode & 0o777, 0o600);
     let before = std::fs::read(&path).expect("read");
 
-    let restarted = app.restart().await;
+    let restarted = app.restart_with(|_| {}).await;
     assert_eq!(
         std::fs::read(&path).expect("read"),
         before,

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::helpers::form;
 use crate::process::{ServerProcess, add_user, latchkey_command};
+use crate::support::form;
 
 const EMAIL: &str = "dave@example.com";
 const PASSWORD: &str = "the password that must never be logged";

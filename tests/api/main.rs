@@ -1,5 +1,6 @@
 //! One integration-test binary: every test starts the real server on port 0
-//! with a fresh database and talks HTTP to it.
+//! with a fresh database and talks HTTP to it, through `TestApp` in
+//! `tests/support` (shared with the browser tests).
 
 mod admin;
 mod bad_input;
@@ -9,10 +10,10 @@ mod cli_help;
 mod db_copy;
 mod device_cookie;
 mod form_origin;
-mod helpers;
 mod housekeeping;
 mod import;
 mod keys;
+mod login_timing;
 mod logs;
 mod metrics;
 mod multi_instance;
@@ -25,6 +26,8 @@ mod refresh;
 mod scheduling;
 mod shutdown;
 mod signing_keys;
+#[path = "../support/mod.rs"]
+mod support;
 mod systemd;
 mod throttling;
 mod token;

@@ -2,15 +2,10 @@
 
 use std::collections::HashMap;
 
-use crate::helpers::{EMAIL, TestApp};
+use crate::support::{EMAIL, TestApp};
 
 async fn scrape(app: &TestApp) -> String {
-    let response = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .expect("GET /metrics");
+    let response = app.get("/metrics").await;
     assert_eq!(response.status(), 200);
     let content_type = response.headers()["content-type"]
         .to_str()
@@ -50,12 +45,7 @@ async fn requests_and_logins_are_counted_by_route_pattern_and_status() {
         401
     );
     assert_eq!(app.get_me(&token).await.status(), 200);
-    let probe = app
-        .client
-        .get(app.url("/wp-admin/setup-config.php"))
-        .send()
-        .await
-        .expect("request");
+    let probe = app.get("/wp-admin/setup-config.php").await;
     assert_eq!(probe.status(), 404);
 
     let text = scrape(&app).await;

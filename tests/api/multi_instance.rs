@@ -9,7 +9,7 @@ use std::time::Duration;
 use latchkey::config::{DatabaseUrl, Secret, Settings};
 use serde_json::Value;
 
-use crate::helpers::{
+use crate::support::{
     CHEAP_ARGON2, EMAIL, PASSWORD, PgDatabase, TestApp, assert_invalid_grant, test_settings,
 };
 
@@ -124,12 +124,8 @@ async fn revoking_a_session_on_one_instance_ends_it_on_the_other() {
     assert_eq!(b.get_me(&grant.access).await.status(), 200);
 
     let revoked = a
-        .client
-        .post(a.url("/token/revoke"))
-        .form(&[("token", grant.refresh.as_str())])
-        .send()
-        .await
-        .expect("request");
+        .post_form("/token/revoke", &[("token", &grant.refresh)])
+        .await;
     assert_eq!(revoked.status(), 200);
 
     assert_eq!(b.get_me(&grant.access).await.status(), 401);

@@ -5,7 +5,7 @@ use oauth2::{
     ClientId, ResourceOwnerPassword, ResourceOwnerUsername, Scope, TokenResponse, TokenUrl,
 };
 
-use crate::helpers::{EMAIL, PASSWORD, TestApp};
+use crate::support::{EMAIL, PASSWORD, TestApp};
 
 #[tokio::test]
 async fn the_oauth2_crate_gets_a_token_with_the_password_grant() {

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{EMAIL, PASSWORD, TestApp, form};
+use crate::support::{EMAIL, PASSWORD, TestApp};
 
 /// Follows a `$ref` (a JSON pointer into the document), if any.
 fn resolve<'a>(document: &'a Value, node: &'a Value) -> &'a Value {
@@ -166,12 +166,7 @@ async fn assert_matches(
 async fn every_documented_answer_matches_the_server() {
     let app = TestApp::spawn().await;
     app.add_user("root@example.com", PASSWORD, &["admin"]);
-    let response = app
-        .client
-        .get(app.url("/openapi.json"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get("/openapi.json").await;
     assert_eq!(response.status(), 200);
     let document: Value = response.json().await.expect("json");
     assert_eq!(document["servers"][0]["url"], app.settings.issuer.as_str());
@@ -190,10 +185,10 @@ async fn every_documented_answer_matches_the_server() {
     call("post", "/token", app.login(EMAIL, "wrong password").await).await;
     call("post", "/token", app.post_token("username=x").await).await;
     let refreshed = app
-        .post_token(&form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &refresh),
-        ]))
+        .post_form(
+            "/token",
+            &[("grant_type", "refresh_token"), ("refresh_token", &refresh)],
+        )
         .await;
     call("post", "/token", refreshed).await;
     let big = app
@@ -201,30 +196,16 @@ async fn every_documented_answer_matches_the_server() {
         .await;
     call("post", "/token", big).await;
 
-    let revoke = |body: &'static str| {
-        app.client
-            .post(app.url("/token/revoke"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-    };
-    call(
-        "post",
-        "/token/revoke",
-        revoke("token=unknown").await.expect("request"),
-    )
-    .await;
-    call(
-        "post",
-        "/token/revoke",
-        revoke("nothing=").await.expect("request"),
-    )
-    .await;
+    let unknown = app
+        .post_form("/token/revoke", &[("token", "unknown")])
+        .await;
+    call("post", "/token/revoke", unknown).await;
+    let nothing = app.post_form("/token/revoke", &[("nothing", "")]).await;
+    call("post", "/token/revoke", nothing).await;
 
     call("get", "/users/me", app.get_me(&access).await).await;
     call("get", "/users/me", app.get_me("garbage").await).await;
-    let anonymous = app.client.get(app.url("/users/me")).send().await;
-    call("get", "/users/me", anonymous.expect("request")).await;
+    call("get", "/users/me", app.get("/users/me").await).await;
 
     let admin: Value = app
         .login("root@example.com", PASSWORD)
@@ -233,30 +214,10 @@ async fn every_documented_answer_matches_the_server() {
         .await
         .expect("json");
     let admin = admin["access_token"].as_str().expect("token").to_owned();
-    let admin_users = |token: String| {
-        app.client
-            .get(app.url("/admin/users"))
-            .bearer_auth(token)
-            .send()
-    };
-    call(
-        "get",
-        "/admin/users",
-        admin_users(admin).await.expect("request"),
-    )
-    .await;
-    call(
-        "get",
-        "/admin/users",
-        admin_users(access.clone()).await.expect("request"),
-    )
-    .await;
-    call(
-        "get",
-        "/admin/users",
-        admin_users("garbage".into()).await.expect("request"),
-    )
-    .await;
+    for token in [admin.as_str(), &access, "garbage"] {
+        let response = app.get_with_bearer("/admin/users", token).await;
+        call("get", "/admin/users", response).await;
+    }
 
     for path in [
         "/.well-known/jwks.json",
@@ -264,12 +225,7 @@ async fn every_documented_answer_matches_the_server() {
         "/healthz",
         "/readyz",
     ] {
-        call(
-            "get",
-            path,
-            app.client.get(app.url(path)).send().await.expect("request"),
-        )
-        .await;
+        call("get", path, app.get(path).await).await;
     }
 
     // Every documented operation was exercised: a new route must come with

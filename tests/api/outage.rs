@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::helpers::{CHEAP_ARGON2, EMAIL, PASSWORD, TestApp};
 use crate::process::free_port;
+use crate::support::{CHEAP_ARGON2, EMAIL, PASSWORD, TestApp};
 
 /// What any single request may take while the database is down: the pool
 /// waits 3 s for a connection, plus slack for a loaded machine.
@@ -202,7 +202,7 @@ fn start_load(
             let stop = stop.clone();
             tokio::spawn(async move {
                 let mut report = LoadReport::default();
-                let body = crate::helpers::form(&[("username", EMAIL), ("password", PASSWORD)]);
+                let body = crate::support::form(&[("username", EMAIL), ("password", PASSWORD)]);
                 while !stop.load(Ordering::Relaxed) {
                     let started = Instant::now();
                     let sent = client

@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use crate::helpers::{EMAIL, PASSWORD, PgDatabase, TestApp};
+use crate::support::{EMAIL, PASSWORD, PgDatabase, TestApp};
 
 #[tokio::test]
 async fn postgres_serves_the_token_flow() {
-    let Some(app) = TestApp::spawn_postgres().await else {
+    let Some(app) = TestApp::spawn_postgres_with(|_| {}).await else {
         return;
     };
     assert_eq!(
@@ -25,7 +25,7 @@ async fn postgres_serves_the_token_flow() {
 
 #[tokio::test]
 async fn a_lost_database_is_503_with_a_generic_body_not_a_hang() {
-    let Some(app) = TestApp::spawn_postgres().await else {
+    let Some(app) = TestApp::spawn_postgres_with(|_| {}).await else {
         return;
     };
     assert_eq!(app.login(EMAIL, PASSWORD).await.status(), 200);
@@ -44,12 +44,7 @@ async fn a_lost_database_is_503_with_a_generic_body_not_a_hang() {
     let json: Value = serde_json::from_str(&body).expect("json");
     assert_eq!(json["error"], "temporarily_unavailable");
 
-    let ready = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .expect("request");
+    let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 503);
     assert!(
         started.elapsed() < std::time::Duration::from_secs(15),
@@ -64,7 +59,7 @@ async fn a_lost_database_is_503_with_a_generic_body_not_a_hang() {
 async fn pooled_connections_killed_while_idle_are_replaced_unseen() {
     use diesel::Connection;
     use diesel::connection::SimpleConnection;
-    let Some(app) = TestApp::spawn_postgres().await else {
+    let Some(app) = TestApp::spawn_postgres_with(|_| {}).await else {
         return;
     };
     let token = app.access_token().await;

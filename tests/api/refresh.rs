@@ -4,7 +4,7 @@ use diesel::RunQueryDsl;
 use serde_json::Value;
 
 use crate::cli::latchkey;
-use crate::helpers::{EMAIL, PASSWORD, TestApp, assert_invalid_grant, form};
+use crate::support::{EMAIL, PASSWORD, TestApp, assert_invalid_grant};
 
 struct Grant {
     access: String,
@@ -140,7 +140,7 @@ async fn unknown_malformed_and_expired_refresh_tokens_are_invalid_grant() {
     assert_invalid_grant(app.refresh(&grant.refresh).await).await;
 
     let response = app
-        .post_token(&form(&[("grant_type", "refresh_token")]))
+        .post_form("/token", &[("grant_type", "refresh_token")])
         .await;
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.expect("json");
@@ -151,19 +151,28 @@ async fn unknown_malformed_and_expired_refresh_tokens_are_invalid_grant() {
 async fn a_refresh_may_narrow_the_scopes_but_never_widen_them() {
     let app = TestApp::spawn().await;
     app.add_user("bob@example.com", PASSWORD, &["read", "write"]);
-    let body = form(&[
-        ("username", "bob@example.com"),
-        ("password", PASSWORD),
-        ("scope", "read"),
-    ]);
-    let grant = grant_of(app.post_token(&body).await).await;
+    let grant = grant_of(
+        app.post_form(
+            "/token",
+            &[
+                ("username", "bob@example.com"),
+                ("password", PASSWORD),
+                ("scope", "read"),
+            ],
+        )
+        .await,
+    )
+    .await;
 
     let wider = app
-        .post_token(&form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &grant.refresh),
-            ("scope", "write"),
-        ]))
+        .post_form(
+            "/token",
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &grant.refresh),
+                ("scope", "write"),
+            ],
+        )
         .await;
     assert_eq!(wider.status(), 400);
     let json: Value = wider.json().await.expect("json");
@@ -208,15 +217,14 @@ async fn revoking_a_refresh_token_ends_its_session() {
     let app = TestApp::spawn().await;
     let grant = password_grant(&app).await;
     let response = app
-        .client
-        .post(app.url("/token/revoke"))
-        .form(&[
-            ("token", grant.refresh.as_str()),
-            ("token_type_hint", "refresh_token"),
-        ])
-        .send()
-        .await
-        .expect("request");
+        .post_form(
+            "/token/revoke",
+            &[
+                ("token", &grant.refresh),
+                ("token_type_hint", "refresh_token"),
+            ],
+        )
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     assert_invalid_grant(app.refresh(&grant.refresh).await).await;
@@ -228,12 +236,8 @@ async fn revoking_an_access_token_ends_its_session_too() {
     let app = TestApp::spawn().await;
     let grant = password_grant(&app).await;
     let response = app
-        .client
-        .post(app.url("/token/revoke"))
-        .form(&[("token", grant.access.as_str())])
-        .send()
-        .await
-        .expect("request");
+        .post_form("/token/revoke", &[("token", &grant.access)])
+        .await;
     assert_eq!(response.status(), 200);
     assert_invalid_grant(app.refresh(&grant.refresh).await).await;
 }
@@ -242,22 +246,10 @@ async fn revoking_an_access_token_ends_its_session_too() {
 async fn revoking_unknown_or_malformed_tokens_is_still_200() {
     let app = TestApp::spawn().await;
     for token in ["garbage", &"B".repeat(43), "a.b.c"] {
-        let response = app
-            .client
-            .post(app.url("/token/revoke"))
-            .form(&[("token", token)])
-            .send()
-            .await
-            .expect("request");
+        let response = app.post_form("/token/revoke", &[("token", token)]).await;
         assert_eq!(response.status(), 200, "{token}");
     }
-    let response = app
-        .client
-        .post(app.url("/token/revoke"))
-        .form(&[("nothing", "")])
-        .send()
-        .await
-        .expect("request");
+    let response = app.post_form("/token/revoke", &[("nothing", "")]).await;
     assert_eq!(response.status(), 400);
 }
 
@@ -313,11 +305,14 @@ async fn a_refresh_asking_for_a_scope_not_granted_leaves_the_token_unused() {
     let app = TestApp::spawn_with(|s| s.refresh_grace = std::time::Duration::ZERO).await;
     let grant = password_grant(&app).await;
     let wider = app
-        .post_token(&form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &grant.refresh),
-            ("scope", "admin"),
-        ]))
+        .post_form(
+            "/token",
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &grant.refresh),
+                ("scope", "admin"),
+            ],
+        )
         .await;
     assert_eq!(wider.status(), 400);
     let json: Value = wider.json().await.expect("json");

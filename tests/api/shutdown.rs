@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
-use crate::helpers::form;
 use crate::process::{DEADLINE, ServerProcess, add_user, latchkey_command};
+use crate::support::form;
 
 const EMAIL: &str = "carol@example.com";
 const PASSWORD: &str = "a passphrase long enough to pass";

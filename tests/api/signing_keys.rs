@@ -5,15 +5,10 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 
 use crate::cli::{assert_fails_with, latchkey, latchkey_with_env, stdout};
-use crate::helpers::{EMAIL, TestApp};
+use crate::support::{EMAIL, TestApp};
 
 async fn jwks(app: &TestApp) -> Value {
-    let response = app
-        .client
-        .get(app.url("/.well-known/jwks.json"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get("/.well-known/jwks.json").await;
     assert_eq!(response.status(), 200);
     response.json().await.expect("json")
 }
@@ -354,12 +349,7 @@ fn rotate_refuses_when_the_secret_is_configured() {
 #[tokio::test]
 async fn the_metadata_document_describes_the_endpoints() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get("/.well-known/oauth-authorization-server").await;
     assert_eq!(response.status(), 200);
     let meta: Value = response.json().await.expect("json");
     let issuer = &app.settings.issuer;

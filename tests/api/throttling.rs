@@ -5,9 +5,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::helpers::{EMAIL, PASSWORD, TestApp, form};
+use crate::browser_flow::open_login;
+use crate::support::{EMAIL, PASSWORD, TestApp, assert_page_headers, form};
 
-const WRONG: &str = "definitely not the password";
+pub const WRONG: &str = "definitely not the password";
 
 async fn assert_throttled(response: reqwest::Response) -> u64 {
     assert_eq!(response.status(), 429);
@@ -42,15 +43,7 @@ async fn fifty_parallel_wrong_guesses_get_no_more_tries_than_the_policy_allows()
     let failed = responses.iter().filter(|r| r.status() == 401).count();
     let throttled = responses.iter().filter(|r| r.status() == 429).count();
     assert_eq!((failed, throttled), (5, 45));
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("body");
+    let metrics = app.get("/metrics").await.text().await.expect("body");
     assert!(
         metrics.contains("latchkey_logins_total{result=\"failed\"} 5"),
         "{metrics}"
@@ -64,44 +57,32 @@ async fn fifty_parallel_wrong_guesses_get_no_more_tries_than_the_policy_allows()
 #[tokio::test]
 async fn the_count_is_shared_by_the_form_and_the_token_endpoint_and_by_instances() {
     let app = TestApp::spawn().await;
-    let other_instance = app.restart().await;
+    let other_instance = app.restart_with(|_| {}).await;
     for _ in 0..3 {
         assert_eq!(app.login(EMAIL, WRONG).await.status(), 401);
     }
     // Two more through the login form, on the other instance.
-    let page = other_instance
-        .client
-        .get(other_instance.url("/login"))
-        .send()
-        .await
-        .expect("request");
-    let csrf = page
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("latchkey_csrf="))
-        .and_then(|c| c.split(';').next())
-        .expect("csrf cookie")
-        .to_owned();
-    let submit = || {
+    let login = open_login(&other_instance).await;
+    let (other_instance, login) = (&other_instance, &login);
+    let submit = || async move {
         other_instance
-            .client
-            .post(other_instance.url("/login"))
-            .header("Cookie", format!("latchkey_csrf={csrf}"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(form(&[
-                ("username", "ALICE@example.com"),
-                ("password", WRONG),
-                ("csrf_token", &csrf),
-            ]))
-            .send()
+            .post_form_with(
+                "/login",
+                &[
+                    ("username", "ALICE@example.com"),
+                    ("password", WRONG),
+                    ("csrf_token", &login.csrf),
+                ],
+                &[("Cookie", &login.cookie())],
+            )
+            .await
     };
-    assert_eq!(submit().await.expect("request").status(), 401);
-    assert_eq!(submit().await.expect("request").status(), 401);
+    assert_eq!(submit().await.status(), 401);
+    assert_eq!(submit().await.status(), 401);
 
-    let page = submit().await.expect("request");
+    let page = submit().await;
     assert_eq!(page.status(), 429);
+    assert_page_headers(&page);
     assert!(page.headers().contains_key("retry-after"));
     assert!(
         page.text()
@@ -157,26 +138,24 @@ async fn per_address_failures_are_limited_and_x_forwarded_for_is_ignored_from_st
     let app = TestApp::spawn_with(|s| s.address_failure_limit = 3).await;
     for i in 0..3 {
         let response = app
-            .client
-            .post(app.url("/token"))
-            .header("X-Forwarded-For", format!("203.0.113.{i}"))
-            .form(&[
-                ("username", format!("user{i}@example.com")),
-                ("password", WRONG.to_owned()),
-            ])
-            .send()
-            .await
-            .expect("request");
+            .post_form_with(
+                "/token",
+                &[
+                    ("username", &format!("user{i}@example.com")),
+                    ("password", WRONG),
+                ],
+                &[("X-Forwarded-For", &format!("203.0.113.{i}"))],
+            )
+            .await;
         assert_eq!(response.status(), 401);
     }
     let spoofed = app
-        .client
-        .post(app.url("/token"))
-        .header("X-Forwarded-For", "198.51.100.99")
-        .form(&[("username", "fresh@example.com"), ("password", WRONG)])
-        .send()
-        .await
-        .expect("request");
+        .post_form_with(
+            "/token",
+            &[("username", "fresh@example.com"), ("password", WRONG)],
+            &[("X-Forwarded-For", "198.51.100.99")],
+        )
+        .await;
     assert_throttled(spoofed).await;
 }
 
@@ -188,24 +167,25 @@ async fn behind_a_trusted_proxy_each_forwarded_client_is_counted_apart() {
     })
     .await;
     let attempt = |client: &'static str, n: usize| {
-        app.client
-            .post(app.url("/token"))
-            .header("X-Forwarded-For", format!("192.0.2.250, {client}"))
-            .form(&[
-                ("username", format!("{client}-{n}@example.com")),
-                ("password", WRONG.to_owned()),
-            ])
-            .send()
+        let app = &app;
+        async move {
+            app.post_form_with(
+                "/token",
+                &[
+                    ("username", &format!("{client}-{n}@example.com")),
+                    ("password", WRONG),
+                ],
+                &[("X-Forwarded-For", &format!("192.0.2.250, {client}"))],
+            )
+            .await
+        }
     };
     for n in 0..2 {
-        assert_eq!(
-            attempt("203.0.113.7", n).await.expect("request").status(),
-            401
-        );
+        assert_eq!(attempt("203.0.113.7", n).await.status(), 401);
     }
-    assert_throttled(attempt("203.0.113.7", 2).await.expect("request")).await;
+    assert_throttled(attempt("203.0.113.7", 2).await).await;
     assert_eq!(
-        attempt("203.0.113.8", 0).await.expect("request").status(),
+        attempt("203.0.113.8", 0).await.status(),
         401,
         "another client"
     );
@@ -248,133 +228,6 @@ async fn huge_passwords_are_refused_without_hashing_and_count_as_failures() {
         assert_eq!(body["error"], "invalid_grant");
     }
     assert_throttled(app.login(EMAIL, &huge).await).await;
-}
-
-#[tokio::test]
-async fn unknown_emails_cost_as_much_time_as_wrong_passwords() {
-    let app = TestApp::spawn_with(|s| {
-        s.account_free_failures = 1000;
-        s.rate_limit = false;
-    })
-    .await;
-    assert_same_time_as_unknown(&app, EMAIL).await;
-}
-
-/// Pairs of failed logins, `known` and an unknown email: the median of
-/// their time ratios must be near 1. Pairs taken back to back share
-/// whatever else the machine is doing; the median shrugs off the pairs
-/// that a burst of noise hit.
-async fn assert_same_time_as_unknown(app: &TestApp, known: &'static str) {
-    let timed = |email: &'static str| async move {
-        let started = Instant::now();
-        assert_eq!(app.login(email, WRONG).await.status(), 401);
-        started.elapsed().as_secs_f64()
-    };
-    let mut ratios = Vec::new();
-    for i in 0..21 {
-        // Alternate which goes first, so order effects cancel out.
-        let (known, unknown) = if i % 2 == 0 {
-            (timed(known).await, timed("nobody@example.com").await)
-        } else {
-            let unknown = timed("nobody@example.com").await;
-            (timed(known).await, unknown)
-        };
-        ratios.push(unknown / known);
-    }
-    ratios.sort_by(f64::total_cmp);
-    let median = ratios[ratios.len() / 2];
-    assert!(
-        (0.67..1.5).contains(&median),
-        "an unknown email takes {median:.2} times as long as a wrong password for {known} (all ratios: {ratios:.2?})"
-    );
-}
-
-#[tokio::test]
-async fn unknown_emails_cost_as_much_time_as_wrong_passwords_of_imported_bcrypt_12_accounts() {
-    let app = TestApp::spawn_with(|s| {
-        s.account_free_failures = 1000;
-        s.rate_limit = false;
-    })
-    .await;
-    // What `user import` stores for a passlib user: bcrypt at cost 12,
-    // about ten times dearer than today's argon2id.
-    let hash = bcrypt::hash(PASSWORD, 12).expect("bcrypt");
-    app.insert_user("imported@example.com", &hash, &[]);
-    assert_same_time_as_unknown(&app, "imported@example.com").await;
-}
-
-/// The first probe after an import must not tell either: before any of
-/// the imported accounts is tried, unknown emails already cost what their
-/// bcrypt hashes cost.
-#[tokio::test]
-async fn unknown_emails_cost_what_imported_bcrypt_hashes_cost_before_any_is_tried() {
-    let app = TestApp::spawn_with(|s| {
-        s.account_free_failures = 1000;
-        s.rate_limit = false;
-    })
-    .await;
-    let hash = bcrypt::hash(PASSWORD, 12).expect("bcrypt");
-    assert_unknown_emails_cost_at_least_a_verification_of(&app, &hash).await;
-}
-
-/// The same after the argon2 cost was lowered: hashes made before are
-/// dearer than today's dummy.
-#[tokio::test]
-async fn unknown_emails_cost_what_dearer_argon2_hashes_cost_before_any_is_tried() {
-    let app = TestApp::spawn_with(|s| {
-        s.account_free_failures = 1000;
-        s.rate_limit = false;
-        s.argon2 = crate::helpers::CHEAP_ARGON2;
-    })
-    .await;
-    let default_cost = latchkey::config::Argon2Cost {
-        m_kib: 19456,
-        t: 2,
-        p: 1,
-    };
-    let hash = latchkey::auth::password::hash(
-        default_cost,
-        &latchkey::auth::credentials::Password::for_login(PASSWORD),
-    )
-    .expect("hash");
-    assert_unknown_emails_cost_at_least_a_verification_of(&app, &hash).await;
-}
-
-/// Stores `hash` for an account nobody tries, then checks that failed
-/// logins of unknown emails take about as long as verifying it.
-async fn assert_unknown_emails_cost_at_least_a_verification_of(app: &TestApp, hash: &str) {
-    app.insert_user("untried@example.com", hash, &[]);
-    let started = Instant::now();
-    let wrong = latchkey::auth::credentials::Password::for_login(WRONG);
-    let verified = latchkey::auth::password::verify(app.settings.argon2, &wrong, hash);
-    assert_eq!(verified, latchkey::auth::password::Verification::Mismatch);
-    let verification = started.elapsed().as_secs_f64();
-    for _ in 0..3 {
-        let started = Instant::now();
-        assert_eq!(app.login("nobody@example.com", WRONG).await.status(), 401);
-        let unknown = started.elapsed().as_secs_f64();
-        assert!(
-            unknown > 0.67 * verification,
-            "an unknown email took {unknown:.3} s, verifying the untried hash {verification:.3} s"
-        );
-    }
-}
-
-#[tokio::test]
-async fn unknown_emails_cost_as_much_time_as_wrong_passwords_of_hashes_older_and_cheaper() {
-    let app = TestApp::spawn_with(|s| {
-        s.account_free_failures = 1000;
-        s.rate_limit = false;
-    })
-    .await;
-    // A hash from before LATCHKEY_ARGON2_* was raised.
-    let hash = latchkey::auth::password::hash(
-        crate::helpers::CHEAP_ARGON2,
-        &latchkey::auth::credentials::Password::for_login(PASSWORD),
-    )
-    .expect("hash");
-    app.insert_user("veteran@example.com", &hash, &[]);
-    assert_same_time_as_unknown(&app, "veteran@example.com").await;
 }
 
 /// Throttling counts failures, not attempts in flight: eight clients

@@ -3,7 +3,7 @@ use std::collections::HashSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
 
-use crate::helpers::{CHEAP_ARGON2, EMAIL, PASSWORD, TestApp, form};
+use crate::support::{CHEAP_ARGON2, EMAIL, PASSWORD, TestApp, form};
 
 #[tokio::test]
 async fn a_password_grant_returns_a_bearer_token_that_must_not_be_cached() {
@@ -120,30 +120,47 @@ async fn a_disabled_user_cannot_get_a_token() {
 #[tokio::test]
 async fn grant_type_may_be_omitted_or_given_as_password() {
     let app = TestApp::spawn().await;
-    let body = form(&[
-        ("grant_type", "password"),
-        ("username", EMAIL),
-        ("password", PASSWORD),
-    ]);
-    assert_eq!(app.post_token(&body).await.status(), 200);
-    let body = form(&[
-        ("username", EMAIL),
-        ("password", PASSWORD),
-        ("client_id", ""),
-        ("client_secret", ""),
-    ]);
-    assert_eq!(app.post_token(&body).await.status(), 200);
+    assert_eq!(
+        app.post_form(
+            "/token",
+            &[
+                ("grant_type", "password"),
+                ("username", EMAIL),
+                ("password", PASSWORD),
+            ]
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        app.post_form(
+            "/token",
+            &[
+                ("username", EMAIL),
+                ("password", PASSWORD),
+                ("client_id", ""),
+                ("client_secret", ""),
+            ]
+        )
+        .await
+        .status(),
+        200
+    );
 }
 
 #[tokio::test]
 async fn an_unknown_grant_type_is_unsupported_grant_type() {
     let app = TestApp::spawn().await;
     let response = app
-        .post_token(&form(&[
-            ("grant_type", "client_credentials"),
-            ("username", EMAIL),
-            ("password", PASSWORD),
-        ]))
+        .post_form(
+            "/token",
+            &[
+                ("grant_type", "client_credentials"),
+                ("username", EMAIL),
+                ("password", PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.expect("json");
@@ -172,15 +189,7 @@ async fn missing_fields_are_invalid_request() {
 
 /// The `failed` sample of `latchkey_logins_total`: a verification ran.
 async fn failed_logins(app: &TestApp) -> String {
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("body");
+    let text = app.get("/metrics").await.text().await.expect("body");
     text.lines()
         .find(|l| l.starts_with("latchkey_logins_total{result=\"failed\"}"))
         .expect("the failed-logins sample")
@@ -219,7 +228,7 @@ async fn without_scope_or_with_an_empty_one_the_grant_carries_all_scopes() {
             pairs.push(("scope", scope));
         }
         let body: Value = app
-            .post_token(&form(&pairs))
+            .post_form("/token", &pairs)
             .await
             .json()
             .await
@@ -232,12 +241,19 @@ async fn without_scope_or_with_an_empty_one_the_grant_carries_all_scopes() {
 async fn a_grant_may_ask_for_fewer_scopes_but_not_for_others() {
     let app = TestApp::spawn().await;
     app.add_user("bob@example.com", PASSWORD, &["read", "write"]);
-    let body = form(&[
-        ("username", "bob@example.com"),
-        ("password", PASSWORD),
-        ("scope", "write"),
-    ]);
-    let json: Value = app.post_token(&body).await.json().await.expect("json");
+    let json: Value = app
+        .post_form(
+            "/token",
+            &[
+                ("username", "bob@example.com"),
+                ("password", PASSWORD),
+                ("scope", "write"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(json["scope"], "write");
     let claims = jsonwebtoken::dangerous::insecure_decode::<Value>(
         json["access_token"].as_str().expect("token"),
@@ -246,12 +262,16 @@ async fn a_grant_may_ask_for_fewer_scopes_but_not_for_others() {
     .claims;
     assert_eq!(claims["scope"], "write");
 
-    let body = form(&[
-        ("username", "bob@example.com"),
-        ("password", PASSWORD),
-        ("scope", "read admin"),
-    ]);
-    let response = app.post_token(&body).await;
+    let response = app
+        .post_form(
+            "/token",
+            &[
+                ("username", "bob@example.com"),
+                ("password", PASSWORD),
+                ("scope", "read admin"),
+            ],
+        )
+        .await;
     assert_eq!(response.status(), 400);
     let json: Value = response.json().await.expect("json");
     assert_eq!(json["error"], "invalid_scope");
@@ -315,15 +335,7 @@ pub async fn change_password_during_verification(app: &TestApp, new_password: &s
     )
     .expect("hash");
     let hashing = || async {
-        let metrics = app
-            .client
-            .get(app.url("/metrics"))
-            .send()
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("body");
+        let metrics = app.get("/metrics").await.text().await.expect("body");
         metrics
             .lines()
             .any(|l| l == "latchkey_password_hash_jobs 1")

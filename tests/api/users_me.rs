@@ -1,7 +1,7 @@
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
-use crate::helpers::{EMAIL, TestApp};
+use crate::support::{EMAIL, TestApp};
 
 fn now() -> i64 {
     latchkey::db::now_unix()
@@ -76,24 +76,15 @@ async fn a_valid_token_shows_who_you_are() {
 #[tokio::test]
 async fn no_token_is_401_with_a_bare_bearer_challenge() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/users/me"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get("/users/me").await;
     assert_eq!(response.status(), 401);
     assert_eq!(response.headers()["www-authenticate"], "Bearer");
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["detail"], "Not authenticated");
 
     let response = app
-        .client
-        .get(app.url("/users/me"))
-        .header("Authorization", "Basic YWxpY2U6cHc=")
-        .send()
-        .await
-        .expect("request");
+        .get_with("/users/me", &[("Authorization", "Basic YWxpY2U6cHc=")])
+        .await;
     assert_eq!(response.status(), 401);
     assert_eq!(response.headers()["www-authenticate"], "Bearer");
 }

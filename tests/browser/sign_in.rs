@@ -1,7 +1,7 @@
 //! What a person sees signing in, failing to, and signing out.
 
-use crate::app::{EMAIL, PASSWORD, TestApp};
 use crate::browser::{Browser, text, value};
+use crate::support::{EMAIL, PASSWORD, TestApp};
 
 const LOGIN_FORM: &str = r#"form[method="post"][action="/login"]"#;
 const USERNAME: &str = r#"form[action="/login"] input#username[name="username"]"#;
@@ -18,7 +18,7 @@ async fn a_person_signs_in_sees_the_account_page_and_signs_out() {
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let app = TestApp::spawn();
+    let app = TestApp::spawn().await;
 
     browser.goto(&app.url("/login?next=/")).await;
     browser.wait_for(LOGIN_FORM).await;
@@ -65,7 +65,7 @@ async fn a_wrong_password_shows_the_error_and_keeps_the_email_only() {
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let app = TestApp::spawn();
+    let app = TestApp::spawn().await;
 
     browser.goto(&app.url("/login")).await;
     browser.wait_for(LOGIN_FORM).await;
