@@ -25,6 +25,7 @@ use password::Verification;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
+use crate::clock;
 use crate::db::login_failures::{self, Admission, Outcome};
 use crate::db::{self, trusted_devices, users, users::User};
 use crate::error::ApiError;
@@ -115,14 +116,14 @@ async fn check_account(
         let policy = state.account_policy.clone();
         let (for_db, device_hash, email) = (account.clone(), device_hash.clone(), email.clone());
         let (key, admission, user) = db::run(&state.pool, move |conn| {
-            let now = db::now_unix();
+            let now = clock::now_unix();
             let key = match &device_hash {
                 Some(hash) if trusted_devices::is_trusted(conn, hash, &for_db, now)? => {
                     device::throttle_key(hash)
                 }
                 _ => for_db,
             };
-            let now_ms = db::now_millis();
+            let now_ms = clock::now_millis();
             let admission = match login_failures::peek(conn, &key, &policy, now_ms)? {
                 Some(refused) => refused,
                 None => login_failures::admit(conn, &key, &policy, now_ms)?,
@@ -247,7 +248,7 @@ impl<'a> Attempt<'a> {
         let state = self.state;
         let (key, policy) = (self.key.clone(), state.account_policy.clone());
         let upgraded = db::run(&state.pool, move |conn| {
-            login_failures::settle(conn, &key, &policy, outcome, db::now_millis())?;
+            login_failures::settle(conn, &key, &policy, outcome, clock::now_millis())?;
             match &upgrade {
                 Some(u) => users::upgrade_password_hash(conn, u.user_id, &u.old_hash, &u.new_hash),
                 None => Ok(false),
@@ -271,7 +272,7 @@ impl Drop for Attempt<'_> {
         );
         tokio::spawn(async move {
             let abandoned = db::run(&pool, move |conn| {
-                login_failures::settle(conn, &key, &policy, Outcome::Abandoned, db::now_millis())
+                login_failures::settle(conn, &key, &policy, Outcome::Abandoned, clock::now_millis())
             })
             .await;
             if let Err(e) = abandoned {

@@ -12,6 +12,7 @@ use crate::auth::jwt;
 use crate::auth::keys::{KeyRing, Retirement, StoredKey};
 use crate::auth::password;
 use crate::cli::{KeysCommand, UserCommand};
+use crate::clock;
 use crate::config::Settings;
 use crate::db::{self, AnyConnection, sessions, users};
 use crate::import;
@@ -134,7 +135,7 @@ pub fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
                 println!(
                     "{}\t{status}\t{scopes}\t{}",
                     user.email,
-                    crate::routes::rfc3339(user.created_at)
+                    clock::rfc3339(user.created_at)
                 );
             }
         }
@@ -223,19 +224,19 @@ pub fn keys(settings: &Settings, command: KeysCommand) -> anyhow::Result<()> {
             }
             let ring = KeyRing::read(&KeyRing::path(&settings.data_dir))?.unwrap_or_default();
             let signing = ring.signing_key(settings.jwt_alg).map(|k| k.kid.clone());
-            let now = db::now_unix();
+            let now = clock::now_unix();
             for key in &ring.keys {
                 let state = match key.retire_at {
                     _ if Some(&key.kid) == signing.as_ref() => "signing".to_owned(),
                     Some(at) if at <= now => "retired".to_owned(),
-                    Some(at) => format!("verifying until {}", crate::routes::rfc3339(at)),
+                    Some(at) => format!("verifying until {}", clock::rfc3339(at)),
                     None => "verifying".to_owned(),
                 };
                 println!(
                     "{}	{}	{}	{state}",
                     key.kid,
                     key.alg,
-                    crate::routes::rfc3339(key.created_at)
+                    clock::rfc3339(key.created_at)
                 );
             }
         }

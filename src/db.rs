@@ -405,23 +405,6 @@ where
     }
 }
 
-/// Current time as Unix seconds, the unit every timestamp column uses.
-pub fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// Current time as Unix milliseconds, for what must be ordered within a
-/// second (refresh rotation, throttling).
-pub fn now_millis() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
 /// A random positive 63-bit id: portable across both backends, which share
 /// no autoincrement syntax.
 pub fn random_id() -> i64 {

@@ -12,6 +12,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::refresh::sha256_hex;
+use crate::clock;
 use crate::db::{self, trusted_devices};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -45,7 +46,7 @@ pub async fn remember(
     let fresh = URL_SAFE_NO_PAD.encode(bytes);
     let fresh_hash = sha256_hex(fresh.as_bytes());
     let issued = db::run(&state.pool, move |conn| {
-        let now = db::now_unix();
+        let now = clock::now_unix();
         if let Some(hash) = &presented
             && trusted_devices::is_trusted(conn, hash, &account_key, now)?
         {

@@ -17,6 +17,7 @@ use super::cookies::CookieJar;
 use super::jwt::{Claims, TokenError};
 use super::refresh::RefreshToken;
 use super::session;
+use crate::clock;
 use crate::db::sessions;
 use crate::db::{self, users::User};
 use crate::error::ApiError;
@@ -149,7 +150,7 @@ async fn renew(
         .issue(&user.email, &scopes, Some(session.id))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let claims = access.claims;
-    let remaining = (session.expires_at - db::now_unix()).max(0);
+    let remaining = (session.expires_at - clock::now_unix()).max(0);
     let cookies = jar.session(access.token, successor.expose().to_owned(), remaining);
     req.extensions_mut()
         .insert(RenewedCookies(cookies.to_vec()));

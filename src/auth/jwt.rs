@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::keys::{KeyRing, StoredKey, signing_key_at};
+use crate::clock::now_unix;
 use crate::config::JwtAlg;
-use crate::db::now_unix;
 
 /// Clock skew tolerated between instances and the services verifying.
 const LEEWAY_SECONDS: u64 = 30;

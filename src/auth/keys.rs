@@ -13,8 +13,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::clock::now_unix;
 use crate::config::{JwtAlg, Secret};
-use crate::db::now_unix;
 
 const RING_FILE: &str = "keys.json";
 

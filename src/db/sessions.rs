@@ -6,9 +6,10 @@ use diesel::prelude::*;
 
 use super::schema::{refresh_tokens, sessions, users};
 use super::users::User;
-use super::{AnyConnection, now_millis, now_unix, random_id, write_transaction};
+use super::{AnyConnection, random_id, write_transaction};
 use crate::auth::refresh::RefreshToken;
 use crate::auth::scopes::{held_scopes, narrow_scopes};
+use crate::clock::{now_millis, now_unix};
 
 /// A live session: who, with which scopes, until when.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

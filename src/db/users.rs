@@ -4,7 +4,8 @@
 use diesel::prelude::*;
 
 use super::schema::users;
-use super::{AnyConnection, now_unix, random_id};
+use super::{AnyConnection, random_id};
+use crate::clock::now_unix;
 
 /// A stored account. `password_hash` is a PHC (argon2) or bcrypt string.
 #[derive(Clone, Queryable, Selectable, Insertable)]

@@ -5,9 +5,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::html::{self, AccountPage};
 use super::login::error_page;
-use super::users::rfc3339;
 use crate::auth::cookies::CookieJar;
 use crate::auth::extract::Caller;
+use crate::clock::rfc3339;
 use crate::error::ApiError;
 use crate::state::AppState;
 

@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
-use super::users::rfc3339;
 use crate::auth::extract::Caller;
+use crate::clock::rfc3339;
 use crate::db::{self, users};
 use crate::error::ApiError;
 use crate::state::AppState;
