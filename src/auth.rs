@@ -9,6 +9,7 @@ pub mod cookies;
 pub mod credentials;
 pub mod csrf;
 pub mod device;
+mod error;
 pub mod extract;
 pub mod failure_time;
 pub mod hasher;
@@ -16,8 +17,11 @@ pub mod jwt;
 pub mod keys;
 pub mod password;
 pub mod refresh;
+pub mod rotation;
 pub mod scopes;
 pub mod session;
+
+pub use error::AuthError;
 
 use credentials::{Email, LOGIN_PASSWORD_MAX_BYTES, Password};
 use password::Verification;
@@ -28,7 +32,7 @@ use std::time::{Duration, Instant};
 use crate::clock;
 use crate::db::login_failures::{self, Admission, Outcome};
 use crate::db::{self, trusted_devices, users, users::User};
-use crate::error::ApiError;
+
 use crate::metrics::LoginOutcome;
 use crate::state::AppState;
 
@@ -45,26 +49,26 @@ pub async fn authenticate(
     email: &str,
     password: &str,
     device: Option<&str>,
-) -> Result<User, ApiError> {
+) -> Result<User, AuthError> {
     if let Some(limits) = &state.address_limits
         && let Err(wait) = limits.admit(client)
     {
         tracing::info!(event = "login_throttled", scope = "address", client = %client, "too many attempts from this address");
         state.metrics.observe_login(LoginOutcome::Throttled);
-        return Err(ApiError::Throttled {
+        return Err(AuthError::Throttled {
             retry_after: wait.as_secs().max(1),
         });
     }
     let result = check_account(state, email, password, device).await;
     match &result {
         Ok(_) => state.metrics.observe_login(LoginOutcome::Succeeded),
-        Err(ApiError::InvalidCredentials) => {
+        Err(AuthError::InvalidCredentials) => {
             state.metrics.observe_login(LoginOutcome::Failed);
             if let Some(limits) = &state.address_limits {
                 limits.record_failure(client);
             }
         }
-        Err(ApiError::Throttled { .. }) => state.metrics.observe_login(LoginOutcome::Throttled),
+        Err(AuthError::Throttled { .. }) => state.metrics.observe_login(LoginOutcome::Throttled),
         Err(_) => {}
     }
     result
@@ -94,7 +98,7 @@ async fn check_account(
     email_input: &str,
     password: &str,
     device: Option<&str>,
-) -> Result<User, ApiError> {
+) -> Result<User, AuthError> {
     let email = Email::parse(email_input).ok();
     let account = account_key(email.as_ref().map_or(email_input.trim(), Email::as_str));
     let device_hash = device.and_then(device::cookie_hash);
@@ -106,7 +110,7 @@ async fn check_account(
             event = "login_busy",
             "too many attempts waiting on this account; answered 503"
         );
-        return Err(ApiError::HashingSaturated);
+        return Err(AuthError::HashingSaturated);
     };
     let deadline = Instant::now() + ADMISSION_WAIT;
     let (attempt, user) = loop {
@@ -143,7 +147,7 @@ async fn check_account(
                     scope = "account",
                     "too many failed logins for this account"
                 );
-                return Err(ApiError::Throttled {
+                return Err(AuthError::Throttled {
                     retry_after: (ms as u64).div_ceil(1000).max(1),
                 });
             }
@@ -154,7 +158,7 @@ async fn check_account(
                         event = "login_busy",
                         "attempts on this account still being checked; answered 503"
                     );
-                    return Err(ApiError::HashingSaturated);
+                    return Err(AuthError::HashingSaturated);
                 }
                 let _ = actix_web::rt::time::timeout(left.min(ADMISSION_POLL), woken).await;
             }
@@ -164,7 +168,7 @@ async fn check_account(
     // Over-long input is refused unhashed, but still counts as a failure.
     if password.len() > LOGIN_PASSWORD_MAX_BYTES {
         attempt.settle(Outcome::Failed, None).await?;
-        return Err(ApiError::InvalidCredentials);
+        return Err(AuthError::InvalidCredentials);
     }
     let password = Password::for_login(password);
     let stored = user.as_ref().map_or_else(
@@ -202,7 +206,7 @@ async fn check_account(
         _ => {
             attempt.settle(Outcome::Failed, None).await?;
             pad_failure(state, ran).await;
-            Err(ApiError::InvalidCredentials)
+            Err(AuthError::InvalidCredentials)
         }
     }
 }
@@ -243,7 +247,7 @@ impl<'a> Attempt<'a> {
         mut self,
         outcome: Outcome,
         upgrade: Option<HashUpgrade>,
-    ) -> Result<bool, ApiError> {
+    ) -> Result<bool, AuthError> {
         self.settled = true;
         let state = self.state;
         let (key, policy) = (self.key.clone(), state.account_policy.clone());

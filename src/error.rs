@@ -6,6 +6,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde_json::json;
 
+use crate::auth::AuthError;
 use crate::auth::hasher::Saturated;
 use crate::db::DbError;
 
@@ -43,6 +44,18 @@ pub enum ApiError {
     Database(#[from] DbError),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
+        match error {
+            AuthError::InvalidCredentials => Self::InvalidCredentials,
+            AuthError::InvalidScope(scope) => Self::InvalidScope(scope),
+            AuthError::HashingSaturated => Self::HashingSaturated,
+            AuthError::Throttled { retry_after } => Self::Throttled { retry_after },
+            AuthError::Database(e) => Self::Database(e),
+        }
+    }
 }
 
 impl From<Saturated> for ApiError {

@@ -11,10 +11,11 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use super::AuthError;
 use super::refresh::sha256_hex;
 use crate::clock;
 use crate::db::{self, trusted_devices};
-use crate::error::ApiError;
+
 use crate::state::AppState;
 
 const TOKEN_BYTES: usize = 32;
@@ -40,7 +41,7 @@ pub async fn remember(
     state: &AppState,
     account_key: String,
     presented: Option<String>,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, AuthError> {
     let mut bytes = [0u8; TOKEN_BYTES];
     rand::fill(&mut bytes);
     let fresh = URL_SAFE_NO_PAD.encode(bytes);

@@ -108,7 +108,7 @@ pub async fn submit(
             Ok(user) => sign_in(&state, jar, &user, &next)
                 .await
                 .map(|response| (user, response)),
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         };
     match signed_in {
         Ok((user, mut response)) => {
@@ -216,7 +216,7 @@ pub async fn logout(
     let ended = session::end(&state, refresh, access_session).await;
     match ended {
         Ok(session_id) => tracing::info!(event = "logout", session_id, "signed out"),
-        Err(e) => return error_page(e),
+        Err(e) => return error_page(e.into()),
     }
     let mut response = html::see_other("/login?signed_out=1");
     for cookie in jar.cleared() {

@@ -7,11 +7,11 @@ use serde::Serialize;
 use super::form::Form;
 use std::net::IpAddr;
 
-use crate::auth::authenticate;
 use crate::auth::client_address::client_address;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::scopes;
 use crate::auth::session;
+use crate::auth::{AuthError, authenticate};
 use crate::db::users::User;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -65,10 +65,10 @@ async fn password_grant(
     let user = match authenticate(state, client, username, password, None).await {
         Ok(user) => user,
         Err(e) => {
-            if matches!(e, ApiError::InvalidCredentials) {
+            if matches!(e, AuthError::InvalidCredentials) {
                 tracing::info!(event = "login_failed", via = "token", client = %client, "password grant refused");
             }
-            return Err(e);
+            return Err(e.into());
         }
     };
     let scopes = narrow_scopes(&user.scope_list(), form.get("scope"))?;
