@@ -3,14 +3,10 @@
 
 pub mod account_waiters;
 pub mod address_limit;
-pub mod client_address;
 pub mod common_passwords;
-pub mod cookies;
 pub mod credentials;
-pub mod csrf;
 pub mod device;
 mod error;
-pub mod extract;
 pub mod failure_time;
 pub mod hasher;
 pub mod jwt;

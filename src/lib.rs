@@ -14,7 +14,7 @@
 //!   the same as known ones, failures are padded to the dearest kind of
 //!   stored hash by [`auth::failure_time`]); hashing runs only on the
 //!   bounded [`auth::hasher::Hasher`].
-//! - [`auth::extract::Caller`] is the signed-in caller (bearer header or
+//! - [`http::extract::Caller`] is the signed-in caller (bearer header or
 //!   session cookie, renewed from the refresh cookie when it has expired);
 //!   [`auth::session`] opens and rotates sessions (refresh families);
 //!   [`auth::jwt::TokenSigner`] signs with the key ring of [`auth::keys`].
@@ -40,9 +40,9 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod housekeeping;
+pub mod http;
 pub mod import;
 pub mod metrics;
-pub mod middleware;
 pub mod routes;
 pub mod serve;
 pub mod startup;

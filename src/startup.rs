@@ -19,9 +19,10 @@ use crate::auth::jwt::TokenSigner;
 use crate::auth::keys::{KeyRing, StoredKey};
 use crate::config::Settings;
 use crate::db::login_failures::AccountPolicy;
-use crate::metrics::{self, Metrics};
+use crate::http::middleware;
+use crate::metrics::Metrics;
 use crate::state::AppState;
-use crate::{db, middleware, routes};
+use crate::{db, routes};
 
 /// Seconds in-flight requests get to finish after SIGTERM. Keep it below
 /// `TimeoutStopSec=` in deploy/latchkey.service, or systemd kills first.
@@ -64,10 +65,10 @@ impl Application {
                 .configure(routes::configure)
                 .service(actix_files::Files::new("/static", &static_dir))
                 .default_service(web::to(routes::not_found))
-                .wrap(from_fn(crate::auth::extract::renew_cookies))
+                .wrap(from_fn(crate::http::extract::renew_cookies))
                 .wrap(from_fn(middleware::security_headers))
                 .wrap(from_fn(middleware::access_log))
-                .wrap(from_fn(metrics::record))
+                .wrap(from_fn(middleware::record_metrics))
         })
         .shutdown_timeout(SHUTDOWN_TIMEOUT_SECONDS)
         // Signals are handled by `serve::run`, which tells systemd before

@@ -6,13 +6,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::form::Form;
 use super::html::{self, LoginPage};
 use super::next_path::safe_next;
-use crate::auth::client_address::client_address;
-use crate::auth::cookies::CookieJar;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::session;
-use crate::auth::{account_key, authenticate, csrf, device};
+use crate::auth::{account_key, authenticate, device};
 use crate::db::users::User;
 use crate::error::ApiError;
+use crate::http::client_address::client_address;
+use crate::http::cookies::BrowserCookies;
+use crate::http::csrf;
 use crate::state::AppState;
 
 const WRONG_CREDENTIALS: &str = "Incorrect email or password.";
@@ -46,7 +47,7 @@ fn login_form(
     email: &str,
     next: &str,
 ) -> HttpResponse {
-    let jar = CookieJar::new(&state.settings);
+    let jar = BrowserCookies::new(&state.settings);
     let (builder, csrf_token) = html::with_csrf(req, jar, status);
     let page = LoginPage {
         notice,
@@ -81,7 +82,7 @@ pub async fn submit(
             );
         }
     };
-    let jar = CookieJar::new(&state.settings);
+    let jar = BrowserCookies::new(&state.settings);
     if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
         return forged(&why, "/login");
     }
@@ -155,7 +156,7 @@ pub async fn submit(
 /// a live one. Best effort: the person is signed in either way.
 async fn remember_device(
     state: &AppState,
-    jar: CookieJar,
+    jar: BrowserCookies,
     user: &User,
     presented: Option<String>,
     response: &mut HttpResponse,
@@ -176,7 +177,7 @@ async fn remember_device(
 /// Opens a session and answers with its cookies and a redirect to `next`.
 pub async fn sign_in(
     state: &AppState,
-    jar: CookieJar,
+    jar: BrowserCookies,
     user: &User,
     next: &str,
 ) -> Result<HttpResponse, ApiError> {
@@ -202,7 +203,7 @@ pub async fn logout(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let form = Form::read(&req, payload).await.unwrap_or_default();
-    let jar = CookieJar::new(&state.settings);
+    let jar = BrowserCookies::new(&state.settings);
     if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
         return forged(&why, "/logout");
     }

@@ -7,13 +7,13 @@ use serde::Serialize;
 use super::form::Form;
 use std::net::IpAddr;
 
-use crate::auth::client_address::client_address;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::scopes;
 use crate::auth::session;
 use crate::auth::{AuthError, authenticate};
 use crate::db::users::User;
 use crate::error::ApiError;
+use crate::http::client_address::client_address;
 use crate::state::AppState;
 
 #[derive(Serialize)]

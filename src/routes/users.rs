@@ -3,8 +3,8 @@
 use actix_web::HttpResponse;
 use serde::Serialize;
 
-use crate::auth::extract::Caller;
 use crate::clock::rfc3339;
+use crate::http::extract::Caller;
 
 #[derive(Serialize)]
 struct Me {

@@ -13,10 +13,10 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 
-use super::cookies::CookieJar;
-use super::jwt::{Claims, TokenError};
-use super::refresh::RefreshToken;
-use super::session;
+use super::cookies::BrowserCookies;
+use crate::auth::jwt::{Claims, TokenError};
+use crate::auth::refresh::RefreshToken;
+use crate::auth::session;
 use crate::clock;
 use crate::db::sessions;
 use crate::db::{self, users::User};
@@ -76,7 +76,7 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let state =
                 state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
-            let jar = CookieJar::new(&state.settings);
+            let jar = BrowserCookies::new(&state.settings);
             match presented(&req, jar) {
                 Presented::Bearer(token) => {
                     let claims = state.tokens.verify(&token).map_err(invalid)?;
@@ -95,7 +95,7 @@ fn invalid(e: TokenError) -> ApiError {
     ApiError::InvalidToken(e.to_string())
 }
 
-fn presented(req: &HttpRequest, jar: CookieJar) -> Presented {
+fn presented(req: &HttpRequest, jar: BrowserCookies) -> Presented {
     if let Some(token) = bearer_token(req) {
         return Presented::Bearer(token);
     }
@@ -111,7 +111,7 @@ fn presented(req: &HttpRequest, jar: CookieJar) -> Presented {
 async fn from_cookies(
     state: &AppState,
     req: &HttpRequest,
-    jar: CookieJar,
+    jar: BrowserCookies,
     access: Option<String>,
     refresh: Option<String>,
 ) -> Result<Caller, ApiError> {
@@ -131,7 +131,7 @@ async fn from_cookies(
 async fn renew(
     state: &AppState,
     req: &HttpRequest,
-    jar: CookieJar,
+    jar: BrowserCookies,
     refresh: &str,
 ) -> Result<Caller, ApiError> {
     let presented = RefreshToken::parse(refresh)
