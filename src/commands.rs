@@ -1,6 +1,7 @@
 //! What the command-line subcommands do, apart from serving.
 
 pub mod database;
+pub mod import;
 
 use std::io::{IsTerminal, Read};
 
@@ -15,7 +16,6 @@ use crate::cli::{KeysCommand, UserCommand};
 use crate::clock;
 use crate::config::Settings;
 use crate::db::{self, AnyConnection, sessions, users};
-use crate::import;
 use crate::startup::prepare_data_dir;
 
 /// `latchkey migrate`

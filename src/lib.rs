@@ -27,8 +27,8 @@
 //! - [`serve::run`] is `latchkey serve` from start to exit: systemd's socket
 //!   or our own, `READY=1`, the watchdog, and a graceful stop on SIGTERM
 //!   ([`systemd`] holds the protocol pieces).
-//! - The other subcommands live in [`commands`] (users, keys, `db copy`)
-//!   and [`import`] (`user import`).
+//! - The other subcommands live in [`commands`] (users, keys, `db copy`,
+//!   `user import`).
 //! - [`telemetry`] is the log output; ERROR is for the operator, so actix's
 //!   reports of a client's malformed request are written as WARN.
 
@@ -41,7 +41,6 @@ pub mod db;
 pub mod error;
 pub mod housekeeping;
 pub mod http;
-pub mod import;
 pub mod metrics;
 pub mod routes;
 pub mod serve;
