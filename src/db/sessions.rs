@@ -6,9 +6,10 @@
 
 use diesel::prelude::*;
 
+use super::ids::random_id;
 use super::schema::{refresh_tokens, sessions, users};
 use super::users::User;
-use super::{AnyConnection, random_id, write_transaction};
+use super::{AnyConnection, write_transaction};
 use crate::clock::{now_millis, now_unix};
 
 /// A live session: who, with which scopes, until when.
