@@ -156,7 +156,7 @@ async fn check_account(
                     );
                     return Err(AuthError::HashingSaturated);
                 }
-                let _ = actix_web::rt::time::timeout(left.min(ADMISSION_POLL), woken).await;
+                let _ = tokio::time::timeout(left.min(ADMISSION_POLL), woken).await;
             }
         }
     };

@@ -16,7 +16,8 @@
 //!   bounded [`auth::hasher::Hasher`].
 //! - [`http::extract::Caller`] is the signed-in caller (bearer header or
 //!   session cookie, renewed from the refresh cookie when it has expired);
-//!   [`auth::session`] opens and rotates sessions (refresh families);
+//!   [`auth::session`] opens and rotates sessions (refresh families, whose
+//!   rules are [`auth::rotation`]);
 //!   [`auth::jwt::TokenSigner`] signs with the key ring of [`auth::keys`].
 //! - The database is reached only through [`db::run`], which runs the
 //!   whole unit of work off the async workers; queries live in `db/`.
@@ -31,6 +32,18 @@
 //!   `user import`).
 //! - [`telemetry`] is the log output; ERROR is for the operator, so actix's
 //!   reports of a client's malformed request are written as WARN.
+//!
+//! Layers, and what may import what (arrows run downwards only; checked by
+//! `tests/api/layering.rs`):
+//! - [`routes`] → [`http`], [`auth`], [`db`]: one file per page or endpoint.
+//! - [`http`]: what touches a request (extractors, [`http::cookies`], CSRF,
+//!   client address, middleware) → [`auth`], [`db`]; never [`routes`].
+//! - [`auth`]: policy, no actix and no HTTP shapes; it returns
+//!   [`auth::AuthError`], which [`error`] maps to what a client sees → [`db`].
+//! - [`db`]: storage, no policy and no HTTP; queries take plain data (a
+//!   refresh token by its hash, not the token).
+//! - [`config`] is read by all and reads nothing of ours; [`clock`] is the
+//!   wall clock, read by all.
 
 pub mod auth;
 pub mod cli;

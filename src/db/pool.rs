@@ -83,13 +83,13 @@ where
     let started = Instant::now();
     let unavailable = || DbError::Unavailable("timed out waiting for a connection".into());
     let gate = Arc::clone(&pool.gate);
-    let permit = actix_web::rt::time::timeout(POOL_WAIT, gate.acquire_owned())
+    let permit = tokio::time::timeout(POOL_WAIT, gate.acquire_owned())
         .await
         .map_err(|_| unavailable())?
         .map_err(|_| unavailable())?;
     let outages = Arc::clone(&pool.outages);
     let pool = pool.pool.clone();
-    actix_web::web::block(move || {
+    tokio::task::spawn_blocking(move || {
         // Held until the work is done, even if the request is dropped.
         let _permit = permit;
         // The wait at the gate counts against the same budget.

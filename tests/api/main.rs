@@ -13,6 +13,7 @@ mod helpers;
 mod housekeeping;
 mod import;
 mod keys;
+mod layering;
 mod logs;
 mod metrics;
 mod multi_instance;
