@@ -39,6 +39,7 @@ use crate::state::AppState;
 /// one verification, padded to the dearest kind of stored hash, and gives
 /// the same error. The user comes back with the hash the password matched
 /// (upgraded, if it was), which [`session::open`] checks is still current.
+#[tracing::instrument(skip_all, fields(client = %client))]
 pub async fn authenticate(
     state: &AppState,
     client: IpAddr,

@@ -31,6 +31,7 @@ pub fn refresh_policy(state: &AppState) -> RefreshPolicy {
 /// Opens a session for a fresh login; returns its id and first refresh
 /// token. `user` is as its password was verified: if the password changed
 /// since, the login fails as a wrong password would.
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn open(
     state: &AppState,
     user: &User,
@@ -60,6 +61,7 @@ pub async fn open(
 /// expired, revoked) or reused, in which case its whole session is now
 /// revoked and the event is logged and counted; `via` says which door it
 /// came through. A scope not held is `invalid_scope`, and spends nothing.
+#[tracing::instrument(skip_all, fields(via))]
 pub async fn rotate(
     state: &AppState,
     presented: RefreshToken,
@@ -106,6 +108,7 @@ pub async fn rotate(
 /// to (sign-out, RFC 7009 revocation), on every instance at once since the
 /// revocation lives in the database. Returns the session ended, if any
 /// token was one of ours.
+#[tracing::instrument(skip_all)]
 pub async fn end(
     state: &AppState,
     refresh: Option<RefreshToken>,

@@ -60,6 +60,7 @@ fn login_form(
 }
 
 /// `POST /login`: the same authentication as `POST /token`.
+#[tracing::instrument(skip_all, fields(via = "form"))]
 pub async fn submit(
     req: HttpRequest,
     payload: web::Payload,

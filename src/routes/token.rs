@@ -46,6 +46,7 @@ pub async fn token(
     }
 }
 
+#[tracing::instrument(skip_all, fields(grant = "password"))]
 async fn password_grant(
     state: &AppState,
     client: IpAddr,
@@ -84,6 +85,7 @@ async fn password_grant(
     token_response(state, &user, &scopes, session, refresh)
 }
 
+#[tracing::instrument(skip_all, fields(grant = "refresh_token"))]
 async fn refresh_grant(state: &AppState, form: &Form) -> Result<HttpResponse, ApiError> {
     let presented = form
         .get("refresh_token")
