@@ -3,13 +3,10 @@
 
 pub mod account_waiters;
 pub mod address_limit;
-pub mod client_address;
 pub mod common_passwords;
-pub mod cookies;
 pub mod credentials;
-pub mod csrf;
 pub mod device;
-pub mod extract;
+mod error;
 pub mod failure_time;
 pub mod hasher;
 pub mod jwt;
@@ -17,8 +14,11 @@ pub mod keys;
 pub mod password;
 pub mod random;
 pub mod refresh;
+pub mod rotation;
 pub mod scopes;
 pub mod session;
+
+pub use error::AuthError;
 
 use credentials::{Email, LOGIN_PASSWORD_MAX_BYTES, Password};
 use password::Verification;
@@ -26,9 +26,10 @@ use password::Verification;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
+use crate::clock;
 use crate::db::login_failures::{self, Admission, Outcome};
 use crate::db::{self, trusted_devices, users, users::User};
-use crate::error::ApiError;
+
 use crate::metrics::LoginOutcome;
 use crate::state::AppState;
 
@@ -39,32 +40,33 @@ use crate::state::AppState;
 /// one verification, padded to the dearest kind of stored hash, and gives
 /// the same error. The user comes back with the hash the password matched
 /// (upgraded, if it was), which [`session::open`] checks is still current.
+#[tracing::instrument(skip_all, fields(client = %client))]
 pub async fn authenticate(
     state: &AppState,
     client: IpAddr,
     email: &str,
     password: &str,
     device: Option<&str>,
-) -> Result<User, ApiError> {
+) -> Result<User, AuthError> {
     if let Some(limits) = &state.address_limits
         && let Err(wait) = limits.admit(client)
     {
         tracing::info!(event = "login_throttled", scope = "address", client = %client, "too many attempts from this address");
         state.metrics.observe_login(LoginOutcome::Throttled);
-        return Err(ApiError::Throttled {
+        return Err(AuthError::Throttled {
             retry_after: wait.as_secs().max(1),
         });
     }
     let result = check_account(state, email, password, device).await;
     match &result {
         Ok(_) => state.metrics.observe_login(LoginOutcome::Succeeded),
-        Err(ApiError::InvalidCredentials) => {
+        Err(AuthError::InvalidCredentials) => {
             state.metrics.observe_login(LoginOutcome::Failed);
             if let Some(limits) = &state.address_limits {
                 limits.record_failure(client);
             }
         }
-        Err(ApiError::Throttled { .. }) => state.metrics.observe_login(LoginOutcome::Throttled),
+        Err(AuthError::Throttled { .. }) => state.metrics.observe_login(LoginOutcome::Throttled),
         Err(_) => {}
     }
     result
@@ -94,7 +96,7 @@ async fn check_account(
     email_input: &str,
     password: &str,
     device: Option<&str>,
-) -> Result<User, ApiError> {
+) -> Result<User, AuthError> {
     let email = Email::parse(email_input).ok();
     let account = account_key(email.as_ref().map_or(email_input.trim(), Email::as_str));
     let device_hash = device.and_then(device::cookie_hash);
@@ -106,7 +108,7 @@ async fn check_account(
             event = "login_busy",
             "too many attempts waiting on this account; answered 503"
         );
-        return Err(ApiError::HashingSaturated);
+        return Err(AuthError::HashingSaturated);
     };
     let deadline = Instant::now() + ADMISSION_WAIT;
     let (attempt, user) = loop {
@@ -116,14 +118,14 @@ async fn check_account(
         let policy = state.account_policy.clone();
         let (for_db, device_hash, email) = (account.clone(), device_hash.clone(), email.clone());
         let (key, admission, user) = db::run(&state.pool, move |conn| {
-            let now = db::now_unix();
+            let now = clock::now_unix();
             let key = match &device_hash {
                 Some(hash) if trusted_devices::is_trusted(conn, hash, &for_db, now)? => {
                     device::throttle_key(hash)
                 }
                 _ => for_db,
             };
-            let now_ms = db::now_millis();
+            let now_ms = clock::now_millis();
             let admission = match login_failures::peek(conn, &key, &policy, now_ms)? {
                 Some(refused) => refused,
                 None => login_failures::admit(conn, &key, &policy, now_ms)?,
@@ -143,7 +145,7 @@ async fn check_account(
                     scope = "account",
                     "too many failed logins for this account"
                 );
-                return Err(ApiError::Throttled {
+                return Err(AuthError::Throttled {
                     retry_after: (ms as u64).div_ceil(1000).max(1),
                 });
             }
@@ -154,9 +156,9 @@ async fn check_account(
                         event = "login_busy",
                         "attempts on this account still being checked; answered 503"
                     );
-                    return Err(ApiError::HashingSaturated);
+                    return Err(AuthError::HashingSaturated);
                 }
-                let _ = actix_web::rt::time::timeout(left.min(ADMISSION_POLL), woken).await;
+                let _ = tokio::time::timeout(left.min(ADMISSION_POLL), woken).await;
             }
         }
     };
@@ -164,7 +166,7 @@ async fn check_account(
     // Over-long input is refused unhashed, but still counts as a failure.
     if password.len() > LOGIN_PASSWORD_MAX_BYTES {
         attempt.settle(Outcome::Failed, None).await?;
-        return Err(ApiError::InvalidCredentials);
+        return Err(AuthError::InvalidCredentials);
     }
     let password = Password::for_login(password);
     let stored = user.as_ref().map_or_else(
@@ -202,7 +204,7 @@ async fn check_account(
         _ => {
             attempt.settle(Outcome::Failed, None).await?;
             pad_failure(state, ran).await;
-            Err(ApiError::InvalidCredentials)
+            Err(AuthError::InvalidCredentials)
         }
     }
 }
@@ -243,12 +245,12 @@ impl<'a> Attempt<'a> {
         mut self,
         outcome: Outcome,
         upgrade: Option<HashUpgrade>,
-    ) -> Result<bool, ApiError> {
+    ) -> Result<bool, AuthError> {
         self.settled = true;
         let state = self.state;
         let (key, policy) = (self.key.clone(), state.account_policy.clone());
         let upgraded = db::run(&state.pool, move |conn| {
-            login_failures::settle(conn, &key, &policy, outcome, db::now_millis())?;
+            login_failures::settle(conn, &key, &policy, outcome, clock::now_millis())?;
             match &upgrade {
                 Some(u) => users::upgrade_password_hash(conn, u.user_id, &u.old_hash, &u.new_hash),
                 None => Ok(false),
@@ -272,7 +274,7 @@ impl Drop for Attempt<'_> {
         );
         tokio::spawn(async move {
             let abandoned = db::run(&pool, move |conn| {
-                login_failures::settle(conn, &key, &policy, Outcome::Abandoned, db::now_millis())
+                login_failures::settle(conn, &key, &policy, Outcome::Abandoned, clock::now_millis())
             })
             .await;
             if let Err(e) = abandoned {

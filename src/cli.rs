@@ -84,7 +84,9 @@ pub enum KeysCommand {
     /// Retire a key now (after a leak): running servers refuse its tokens and stop publishing it
     /// within 10 seconds. Retiring the signing key first adds a new one, as `rotate` does
     Retire {
-        /// The key's id (`kid`), as `keys list` shows it
+        /// The key's id (`kid`), as `keys list` shows it. Ids are base64url
+        /// and may start with `-`, which must not read as an option.
+        #[arg(allow_hyphen_values = true)]
         kid: String,
     },
     /// Show every key with its algorithm, age and state

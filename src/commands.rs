@@ -1,6 +1,7 @@
 //! What the command-line subcommands do, apart from serving.
 
 pub mod database;
+pub mod import;
 pub mod keys;
 pub mod user;
 

@@ -8,6 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde_json::json;
 
+use crate::auth::AuthError;
 use crate::auth::hasher::Saturated;
 use crate::db::DbError;
 
@@ -51,6 +52,18 @@ impl ApiError {
     /// An unexpected failure: `cause` is logged when answered, never sent.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         Self::Internal(cause.to_string())
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
+        match error {
+            AuthError::InvalidCredentials => Self::InvalidCredentials,
+            AuthError::InvalidScope(scope) => Self::InvalidScope(scope),
+            AuthError::HashingSaturated => Self::HashingSaturated,
+            AuthError::Throttled { retry_after } => Self::Throttled { retry_after },
+            AuthError::Database(e) => Self::Database(e),
+        }
     }
 }
 

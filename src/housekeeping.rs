@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Weak};
 
+use crate::clock;
 use crate::db::{self, housekeeping::Purged};
 use crate::state::AppState;
 
@@ -40,7 +41,7 @@ pub async fn purge_once(state: &AppState) -> Result<Purged, db::DbError> {
     let policy = state.account_policy.clone();
     let grace_millis = state.settings.refresh_grace.as_millis() as i64;
     db::run(&state.pool, move |conn| {
-        db::housekeeping::purge(conn, &policy, grace_millis, db::now_millis())
+        db::housekeeping::purge(conn, &policy, grace_millis, clock::now_millis())
     })
     .await
 }

@@ -14,9 +14,10 @@
 //!   the same as known ones, failures are padded to the dearest kind of
 //!   stored hash by [`auth::failure_time`]); hashing runs only on the
 //!   bounded [`auth::hasher::Hasher`].
-//! - [`auth::extract::Caller`] is the signed-in caller (bearer header or
+//! - [`http::extract::Caller`] is the signed-in caller (bearer header or
 //!   session cookie, renewed from the refresh cookie when it has expired);
-//!   [`auth::session`] opens and rotates sessions (refresh families);
+//!   [`auth::session`] opens and rotates sessions (refresh families, whose
+//!   rules are [`auth::rotation`]);
 //!   [`auth::jwt::TokenSigner`] signs with the key ring of [`auth::keys`].
 //! - The database is reached only through [`db::run`], which runs the
 //!   whole unit of work off the async workers; queries live in `db/`.
@@ -29,21 +30,33 @@
 //! - [`serve::run`] is `latchkey serve` from start to exit: systemd's socket
 //!   or our own, `READY=1`, the watchdog, and a graceful stop on SIGTERM
 //!   ([`systemd`] holds the protocol pieces).
-//! - The other subcommands live in [`commands`] (users, keys, `db copy`)
-//!   and [`import`] (`user import`).
+//! - The other subcommands live in [`commands`] (users, keys, `db copy`,
+//!   `user import`).
 //! - [`telemetry`] is the log output; ERROR is for the operator, so actix's
 //!   reports of a client's malformed request are written as WARN.
+//!
+//! Layers, and what may import what (arrows run downwards only; checked by
+//! `tests/api/layering.rs`):
+//! - [`routes`] → [`http`], [`auth`], [`db`]: one file per page or endpoint.
+//! - [`http`]: what touches a request (extractors, [`http::cookies`], CSRF,
+//!   client address, middleware) → [`auth`], [`db`]; never [`routes`].
+//! - [`auth`]: policy, no actix and no HTTP shapes; it returns
+//!   [`auth::AuthError`], which [`error`] maps to what a client sees → [`db`].
+//! - [`db`]: storage, no policy and no HTTP; queries take plain data (a
+//!   refresh token by its hash, not the token).
+//! - [`config`] is read by all and reads nothing of ours; [`clock`] is the
+//!   wall clock, read by all.
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod housekeeping;
-pub mod import;
+pub mod http;
 pub mod metrics;
-pub mod middleware;
 pub mod routes;
 pub mod serve;
 pub mod startup;

@@ -18,8 +18,6 @@ use actix_web::http::{Method, header};
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
-pub use users::rfc3339;
-
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/")

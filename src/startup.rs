@@ -11,9 +11,9 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 
 use crate::config::{DatabaseUrl, Settings};
-use crate::metrics;
+use crate::http::middleware;
+use crate::routes;
 use crate::state::AppState;
-use crate::{middleware, routes};
 
 mod build_state;
 
@@ -104,10 +104,10 @@ fn http_server(state: web::Data<AppState>, listener: TcpListener) -> std::io::Re
             .configure(routes::configure)
             .service(actix_files::Files::new("/static", &static_dir))
             .default_service(web::to(routes::not_found))
-            .wrap(from_fn(crate::auth::extract::renew_cookies))
+            .wrap(from_fn(crate::http::extract::renew_cookies))
             .wrap(from_fn(middleware::security_headers))
             .wrap(from_fn(middleware::access_log))
-            .wrap(from_fn(metrics::record))
+            .wrap(from_fn(middleware::record_metrics))
     })
     .shutdown_timeout(SHUTDOWN_TIMEOUT_SECONDS)
     // Signals are handled by `serve::run`, which tells systemd before

@@ -11,10 +11,12 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use super::AuthError;
 use super::refresh::sha256_hex;
 use crate::auth::random::random_token;
+use crate::clock;
 use crate::db::{self, trusted_devices};
-use crate::error::ApiError;
+
 use crate::state::AppState;
 
 const TOKEN_BYTES: usize = 32;
@@ -40,11 +42,11 @@ pub async fn remember(
     state: &AppState,
     account_key: String,
     presented: Option<String>,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, AuthError> {
     let fresh = random_token(TOKEN_BYTES);
     let fresh_hash = sha256_hex(fresh.as_bytes());
     let issued = db::run(&state.pool, move |conn| {
-        let now = db::now_unix();
+        let now = clock::now_unix();
         if let Some(hash) = &presented
             && trusted_devices::is_trusted(conn, hash, &account_key, now)?
         {

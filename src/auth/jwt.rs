@@ -18,8 +18,8 @@ use serde_json::json;
 
 use super::keys::{KeyRing, StoredKey, signing_key_at};
 use crate::auth::random::random_token;
+use crate::clock::now_unix;
 use crate::config::JwtAlg;
-use crate::db::now_unix;
 
 /// Clock skew tolerated between instances and the services verifying.
 const LEEWAY_SECONDS: u64 = 30;

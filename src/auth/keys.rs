@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::auth::random::random_token;
+use crate::clock::now_unix;
 use crate::config::{JwtAlg, Secret};
-use crate::db::now_unix;
 
 const RING_FILE: &str = "keys.json";
 

@@ -2,10 +2,12 @@
 //! endpoint and the browser cookies: open one at login, rotate its refresh
 //! token, and treat reuse as the security event it is.
 
+use super::AuthError;
 use super::refresh::RefreshToken;
-use crate::db::sessions::{self, RefreshPolicy, Rotation, Session};
+use super::rotation::{self, RefreshPolicy, Rotation};
+use crate::db::sessions::{self, Session};
 use crate::db::{self, users::User};
-use crate::error::ApiError;
+
 use crate::state::AppState;
 
 /// A successful rotation, with the scopes its new access token may carry.
@@ -29,15 +31,16 @@ pub fn refresh_policy(state: &AppState) -> RefreshPolicy {
 /// Opens a session for a fresh login; returns its id and first refresh
 /// token. `user` is as its password was verified: if the password changed
 /// since, the login fails as a wrong password would.
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn open(
     state: &AppState,
     user: &User,
     scopes: &[String],
-) -> Result<(i64, RefreshToken), ApiError> {
+) -> Result<(i64, RefreshToken), AuthError> {
     let (user_id, verified_hash) = (user.id, user.password_hash.clone());
     let (scopes, policy) = (scopes.to_vec(), refresh_policy(state));
     let opened = db::run(&state.pool, move |conn| {
-        sessions::create(conn, user_id, &verified_hash, &scopes, policy)
+        rotation::create(conn, user_id, &verified_hash, &scopes, policy)
     })
     .await?;
     match opened {
@@ -48,7 +51,7 @@ pub async fn open(
                 user_id,
                 "the password changed during the login; no session opened"
             );
-            Err(ApiError::InvalidCredentials)
+            Err(AuthError::InvalidCredentials)
         }
     }
 }
@@ -58,15 +61,16 @@ pub async fn open(
 /// expired, revoked) or reused, in which case its whole session is now
 /// revoked and the event is logged and counted; `via` says which door it
 /// came through. A scope not held is `invalid_scope`, and spends nothing.
+#[tracing::instrument(skip_all, fields(via))]
 pub async fn rotate(
     state: &AppState,
     presented: RefreshToken,
     requested: Option<String>,
     via: &'static str,
-) -> Result<Option<Rotated>, ApiError> {
+) -> Result<Option<Rotated>, AuthError> {
     let policy = refresh_policy(state);
     match db::run(&state.pool, move |conn| {
-        sessions::rotate(conn, &presented, policy, requested.as_deref())
+        rotation::rotate(conn, &presented, policy, requested.as_deref())
     })
     .await?
     {
@@ -82,7 +86,7 @@ pub async fn rotate(
             scopes,
         })),
         Rotation::Refused => Ok(None),
-        Rotation::InvalidScope(scope) => Err(ApiError::InvalidScope(scope)),
+        Rotation::InvalidScope(scope) => Err(AuthError::InvalidScope(scope)),
         Rotation::Reused {
             session_id,
             user_id,
@@ -104,17 +108,18 @@ pub async fn rotate(
 /// to (sign-out, RFC 7009 revocation), on every instance at once since the
 /// revocation lives in the database. Returns the session ended, if any
 /// token was one of ours.
+#[tracing::instrument(skip_all)]
 pub async fn end(
     state: &AppState,
     refresh: Option<RefreshToken>,
     access_session: Option<i64>,
-) -> Result<Option<i64>, ApiError> {
+) -> Result<Option<i64>, AuthError> {
     if refresh.is_none() && access_session.is_none() {
         return Ok(None);
     }
     let ended = db::run(&state.pool, move |conn| {
         let by_refresh = match &refresh {
-            Some(token) => sessions::revoke_by_token(conn, token)?,
+            Some(token) => sessions::revoke_by_token(conn, &token.hash())?,
             None => None,
         };
         if let Some(id) = access_session {

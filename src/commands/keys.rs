@@ -5,7 +5,6 @@ use anyhow::bail;
 use crate::auth::jwt;
 use crate::auth::keys::{KeyRing, Retirement, StoredKey};
 use crate::config::Settings;
-use crate::db;
 use crate::startup::prepare_data_dir;
 
 /// `latchkey keys rotate`
@@ -64,19 +63,19 @@ pub fn list(settings: &Settings) -> anyhow::Result<()> {
     }
     let ring = KeyRing::read(&KeyRing::path(&settings.data_dir))?.unwrap_or_default();
     let signing = ring.signing_key(settings.jwt_alg).map(|k| k.kid.clone());
-    let now = db::now_unix();
+    let now = crate::clock::now_unix();
     for key in &ring.keys {
         let state = match key.retire_at {
             _ if Some(&key.kid) == signing.as_ref() => "signing".to_owned(),
             Some(at) if at <= now => "retired".to_owned(),
-            Some(at) => format!("verifying until {}", crate::routes::rfc3339(at)),
+            Some(at) => format!("verifying until {}", crate::clock::rfc3339(at)),
             None => "verifying".to_owned(),
         };
         println!(
             "{}	{}	{}	{state}",
             key.kid,
             key.alg,
-            crate::routes::rfc3339(key.created_at)
+            crate::clock::rfc3339(key.created_at)
         );
     }
     Ok(())

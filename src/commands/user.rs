@@ -7,11 +7,11 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use super::import;
 use crate::auth::credentials::{Email, Password};
 use crate::auth::password;
 use crate::config::Settings;
 use crate::db::{self, AnyConnection, sessions, users};
-use crate::import;
 
 /// `latchkey user add`
 pub fn add(
@@ -159,7 +159,7 @@ pub fn list(conn: &mut AnyConnection) -> anyhow::Result<()> {
         println!(
             "{}\t{status}\t{scopes}\t{}",
             user.email,
-            crate::routes::rfc3339(user.created_at)
+            crate::clock::rfc3339(user.created_at)
         );
     }
     Ok(())

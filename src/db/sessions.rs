@@ -1,14 +1,16 @@
-//! Sessions (refresh-token families) and their refresh tokens. Rotation is
-//! decided by one conditional UPDATE, so concurrent refreshes with the same
-//! token leave exactly one live successor on either backend.
+//! Sessions (refresh-token families) and their refresh tokens, stored by
+//! the SHA-256 of the token only. Plain queries: when a token may rotate is
+//! decided in `auth::rotation`, inside one write transaction, and the claim
+//! is one conditional UPDATE ([`claim_token`]), so concurrent refreshes with
+//! the same token leave exactly one live successor on either backend.
 
 use diesel::prelude::*;
 
+use super::ids::random_id;
 use super::schema::{refresh_tokens, sessions, users};
 use super::users::User;
-use super::{AnyConnection, now_millis, now_unix, random_id, write_transaction};
-use crate::auth::refresh::RefreshToken;
-use crate::auth::scopes::{held_scopes, narrow_scopes};
+use super::{AnyConnection, write_transaction};
+use crate::clock::{now_millis, now_unix};
 
 /// A live session: who, with which scopes, until when.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -22,73 +24,44 @@ pub struct Session {
     pub revoked_at: Option<i64>,
 }
 
-#[derive(Queryable, Selectable)]
+/// A stored refresh token, as rotation needs to see it.
+#[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = refresh_tokens)]
-struct StoredToken {
-    expires_at: i64,
-    used_at: Option<i64>,
-    successor_sealed: Option<String>,
+pub struct StoredToken {
+    pub expires_at: i64,
+    /// When it was rotated, in Unix milliseconds.
+    pub used_at: Option<i64>,
+    /// Its successor, sealed under a pad only this token derives.
+    pub successor_sealed: Option<String>,
 }
 
-/// Lifetimes that govern rotation.
-#[derive(Debug, Clone, Copy)]
-pub struct RefreshPolicy {
-    /// Absolute lifetime of a session, in seconds.
-    pub ttl_seconds: i64,
-    /// How long a refresh token lives unused, in seconds (never beyond
-    /// the session).
-    pub idle_seconds: i64,
-    /// How long after a rotation the rotated token still yields the same
-    /// successor, in milliseconds.
-    pub grace_millis: i64,
+/// A session to open, with its first refresh token (by hash).
+pub struct NewSession<'a> {
+    pub user_id: i64,
+    /// The scopes, space-separated.
+    pub scopes: &'a str,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub token_hash: &'a str,
+    pub token_expires_at: i64,
 }
 
-impl RefreshPolicy {
-    /// When a token issued now expires: idle lifetime, capped by the session.
-    fn token_expiry(&self, session_expires_at: i64) -> i64 {
-        (now_unix() + self.idle_seconds).min(session_expires_at)
-    }
-}
-
-/// What presenting a refresh token led to.
-pub enum Rotation {
-    /// A live successor (new, or the same one again within the grace), with
-    /// the scopes its access token carries.
-    Rotated {
-        session: Session,
-        user: User,
-        token: RefreshToken,
-        scopes: Vec<String>,
-    },
-    /// Unknown, expired, revoked, or the user is disabled.
-    Refused,
-    /// A scope was asked for that the session does not hold (any more):
-    /// refused before anything changed, so the token is still good.
-    InvalidScope(String),
-    /// An already-rotated token outside the grace: the family is now revoked.
-    Reused { session_id: i64, user_id: i64 },
-}
-
-/// Opens a session for `user` and returns it with its first refresh token;
-/// `None` if the user's password hash is no longer `verified_hash` (or the
-/// user was disabled) since the password was checked.
+/// Opens a session with its first refresh token; `None` if the user's
+/// password hash is no longer `verified_hash` (or the user was disabled)
+/// since the password was checked.
 pub fn create(
     conn: &mut AnyConnection,
-    user_id: i64,
+    new: NewSession<'_>,
     verified_hash: &str,
-    scopes: &[String],
-    policy: RefreshPolicy,
-) -> QueryResult<Option<(Session, RefreshToken)>> {
-    let now = now_unix();
+) -> QueryResult<Option<Session>> {
     let session = Session {
         id: random_id(),
-        user_id,
-        scopes: scopes.join(" "),
-        created_at: now,
-        expires_at: now + policy.ttl_seconds,
+        user_id: new.user_id,
+        scopes: new.scopes.to_owned(),
+        created_at: new.created_at,
+        expires_at: new.expires_at,
         revoked_at: None,
     };
-    let token = RefreshToken::generate();
     let opened = write_transaction(conn, |conn| -> QueryResult<Option<()>> {
         // A password change committing between the check and this insert
         // must not leave a session opened with the old password. This
@@ -98,7 +71,7 @@ pub fn create(
         // SQLite: writers are serialised anyway).
         let unchanged = diesel::update(
             users::table
-                .filter(users::id.eq(user_id))
+                .filter(users::id.eq(new.user_id))
                 .filter(users::password_hash.eq(verified_hash))
                 .filter(users::disabled.eq(false)),
         )
@@ -116,26 +89,22 @@ pub fn create(
                 sessions::expires_at.eq(session.expires_at),
             ))
             .execute(conn)?;
-        insert_token(
-            conn,
-            &token,
-            session.id,
-            policy.token_expiry(session.expires_at),
-        )?;
+        insert_token(conn, new.token_hash, session.id, new.token_expires_at)?;
         Ok(Some(()))
     })?;
-    Ok(opened.map(|()| (session, token)))
+    Ok(opened.map(|()| session))
 }
 
-fn insert_token(
+/// Stores a refresh token of `session_id` by its hash.
+pub fn insert_token(
     conn: &mut AnyConnection,
-    token: &RefreshToken,
+    token_hash: &str,
     session_id: i64,
     expires_at: i64,
 ) -> QueryResult<()> {
     diesel::insert_into(refresh_tokens::table)
         .values((
-            refresh_tokens::token_hash.eq(token.hash()),
+            refresh_tokens::token_hash.eq(token_hash),
             refresh_tokens::session_id.eq(session_id),
             refresh_tokens::created_at.eq(now_millis()),
             refresh_tokens::expires_at.eq(expires_at),
@@ -144,128 +113,61 @@ fn insert_token(
         .map(drop)
 }
 
-/// Exchanges `presented` for its successor; see [`Rotation`]. `requested`
-/// narrows the scopes (none or empty: every scope the session still holds).
-pub fn rotate(
+/// The token with `token_hash`, with its session and user.
+pub fn find_token(
     conn: &mut AnyConnection,
-    presented: &RefreshToken,
-    policy: RefreshPolicy,
-    requested: Option<&str>,
-) -> QueryResult<Rotation> {
-    let hash = presented.hash();
-    write_transaction(conn, |conn| {
-        let found = refresh_tokens::table
-            .inner_join(sessions::table.inner_join(users::table))
-            .filter(refresh_tokens::token_hash.eq(&hash))
-            .select((
-                StoredToken::as_select(),
-                Session::as_select(),
-                User::as_select(),
-            ))
-            .first::<(StoredToken, Session, User)>(conn)
-            .optional()?;
-        let Some((stored, session, user)) = found else {
-            return Ok(Rotation::Refused);
-        };
-        let now = now_unix();
-        if session.revoked_at.is_some()
-            || session.expires_at <= now
-            || stored.expires_at <= now
-            || user.disabled
-        {
-            return Ok(Rotation::Refused);
-        }
-        // Never more than the session was granted, nor than the user holds
-        // today; checked before the token is spent.
-        let scopes = narrow_scopes(&held_scopes(&session, &user), requested);
-        let now_ms = now_millis();
-        let again = if stored.used_at.is_none() {
-            let granted = match &scopes {
-                Ok(granted) => granted.clone(),
-                Err(scope) => return Ok(Rotation::InvalidScope(scope.clone())),
-            };
-            let successor = RefreshToken::generate();
-            let claimed = diesel::update(
-                refresh_tokens::table
-                    .filter(refresh_tokens::token_hash.eq(&hash))
-                    .filter(refresh_tokens::used_at.is_null()),
-            )
-            .set((
-                refresh_tokens::used_at.eq(now_ms),
-                refresh_tokens::successor_sealed.eq(presented.seal(&successor)),
-            ))
-            .execute(conn)?;
-            if claimed == 1 {
-                insert_token(
-                    conn,
-                    &successor,
-                    session.id,
-                    policy.token_expiry(session.expires_at),
-                )?;
-                return Ok(Rotation::Rotated {
-                    session,
-                    user,
-                    token: successor,
-                    scopes: granted,
-                });
-            }
-            // Another transaction rotated it first (PostgreSQL re-checks the
-            // condition after waiting for its row lock): treat as a retry.
-            let rotated = refresh_tokens::table
-                .filter(refresh_tokens::token_hash.eq(&hash))
-                .select(StoredToken::as_select())
-                .first(conn)?;
-            successor_again(conn, presented, rotated, now_ms, policy)?
-        } else {
-            successor_again(conn, presented, stored, now_ms, policy)?
-        };
-        match (again, scopes) {
-            (Some(token), Ok(scopes)) => Ok(Rotation::Rotated {
-                session,
-                user,
-                token,
-                scopes,
-            }),
-            (Some(_), Err(scope)) => Ok(Rotation::InvalidScope(scope)),
-            (None, _) => {
-                revoke(conn, session.id)?;
-                Ok(Rotation::Reused {
-                    session_id: session.id,
-                    user_id: user.id,
-                })
-            }
-        }
-    })
+    token_hash: &str,
+) -> QueryResult<Option<(StoredToken, Session, User)>> {
+    refresh_tokens::table
+        .inner_join(sessions::table.inner_join(users::table))
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select((
+            StoredToken::as_select(),
+            Session::as_select(),
+            User::as_select(),
+        ))
+        .first::<(StoredToken, Session, User)>(conn)
+        .optional()
 }
 
-/// For a presentation of an already-rotated token: its successor again,
-/// if it was rotated within the grace window and its successor is still
-/// unused (it is the token just rotated). `None` means reuse.
-fn successor_again(
+/// The token with `token_hash`, which is known to exist.
+pub fn stored_token(conn: &mut AnyConnection, token_hash: &str) -> QueryResult<StoredToken> {
+    refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select(StoredToken::as_select())
+        .first(conn)
+}
+
+/// Marks the token used at `now_ms` with its sealed successor, if it is
+/// still unused; `true` if this call claimed it. One conditional UPDATE:
+/// PostgreSQL re-checks the condition after waiting for the row lock.
+pub fn claim_token(
     conn: &mut AnyConnection,
-    presented: &RefreshToken,
-    stored: StoredToken,
+    token_hash: &str,
     now_ms: i64,
-    policy: RefreshPolicy,
-) -> QueryResult<Option<RefreshToken>> {
-    let within_grace = stored
-        .used_at
-        .is_some_and(|used| now_ms - used < policy.grace_millis);
-    let successor = stored
-        .successor_sealed
-        .as_deref()
-        .and_then(|sealed| presented.unseal(sealed));
-    let Some(successor) = successor.filter(|_| within_grace) else {
-        return Ok(None);
-    };
-    // A token rotated two refreshes ago has a spent successor: handing that
-    // out would mint a fresh access token from an old refresh token.
+    successor_sealed: &str,
+) -> QueryResult<bool> {
+    let claimed = diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(token_hash))
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set((
+        refresh_tokens::used_at.eq(now_ms),
+        refresh_tokens::successor_sealed.eq(successor_sealed),
+    ))
+    .execute(conn)?;
+    Ok(claimed == 1)
+}
+
+/// Whether the token with `token_hash` exists and is unused.
+pub fn is_unused(conn: &mut AnyConnection, token_hash: &str) -> QueryResult<bool> {
     let unused: i64 = refresh_tokens::table
-        .filter(refresh_tokens::token_hash.eq(successor.hash()))
+        .filter(refresh_tokens::token_hash.eq(token_hash))
         .filter(refresh_tokens::used_at.is_null())
         .count()
         .get_result(conn)?;
-    Ok((unused == 1).then_some(successor))
+    Ok(unused == 1)
 }
 
 /// Revokes one session (idempotent).
@@ -280,13 +182,10 @@ pub fn revoke(conn: &mut AnyConnection, session_id: i64) -> QueryResult<()> {
     .map(drop)
 }
 
-/// Revokes the session `presented` belongs to, if it is one of ours.
-pub fn revoke_by_token(
-    conn: &mut AnyConnection,
-    presented: &RefreshToken,
-) -> QueryResult<Option<i64>> {
+/// Revokes the session the token with `token_hash` belongs to, if any.
+pub fn revoke_by_token(conn: &mut AnyConnection, token_hash: &str) -> QueryResult<Option<i64>> {
     let session_id = refresh_tokens::table
-        .filter(refresh_tokens::token_hash.eq(presented.hash()))
+        .filter(refresh_tokens::token_hash.eq(token_hash))
         .select(refresh_tokens::session_id)
         .first::<i64>(conn)
         .optional()?;

@@ -3,8 +3,10 @@
 
 use diesel::prelude::*;
 
+use super::AnyConnection;
+use super::ids::random_id;
 use super::schema::users;
-use super::{AnyConnection, now_unix, random_id};
+use crate::clock::now_unix;
 
 /// A stored account. `password_hash` is a PHC (argon2) or bcrypt string.
 #[derive(Clone, Queryable, Selectable, Insertable)]

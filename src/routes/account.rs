@@ -5,10 +5,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::html::{self, AccountPage};
 use super::login::error_page;
-use super::users::rfc3339;
-use crate::auth::cookies::CookieJar;
-use crate::auth::extract::Caller;
+use crate::clock::rfc3339;
 use crate::error::ApiError;
+use crate::http::cookies::BrowserCookies;
+use crate::http::extract::Caller;
 use crate::state::AppState;
 
 pub async fn page(
@@ -16,7 +16,7 @@ pub async fn page(
     caller: Result<Caller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let jar = CookieJar::new(&state.settings);
+    let jar = BrowserCookies::new(&state.settings);
     let caller = match caller {
         Ok(caller) => caller,
         Err(ApiError::MissingToken | ApiError::InvalidToken(_)) => {

@@ -3,10 +3,10 @@
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
-use super::users::rfc3339;
-use crate::auth::extract::Caller;
+use crate::clock::rfc3339;
 use crate::db::{self, users};
 use crate::error::ApiError;
+use crate::http::extract::Caller;
 use crate::state::AppState;
 
 #[derive(Serialize)]

@@ -6,8 +6,8 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 
-use crate::auth::cookies::CookieJar;
-use crate::auth::csrf;
+use crate::http::cookies::BrowserCookies;
+use crate::http::csrf;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -57,7 +57,7 @@ pub fn builder(status: StatusCode) -> HttpResponseBuilder {
 /// browser has none yet, and returns the token the form must repeat.
 pub fn with_csrf(
     req: &HttpRequest,
-    jar: CookieJar,
+    jar: BrowserCookies,
     status: StatusCode,
 ) -> (HttpResponseBuilder, String) {
     let (token, new_cookie) = csrf::token_for(jar, req);

@@ -6,13 +6,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::form::Form;
 use super::html::{self, LoginPage};
 use super::next_path::safe_next;
-use crate::auth::client_address::client_address;
-use crate::auth::cookies::CookieJar;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::session;
-use crate::auth::{account_key, authenticate, csrf, device};
+use crate::auth::{account_key, authenticate, device};
 use crate::db::users::User;
 use crate::error::ApiError;
+use crate::http::client_address::client_address;
+use crate::http::cookies::BrowserCookies;
+use crate::http::csrf;
 use crate::state::AppState;
 
 const WRONG_CREDENTIALS: &str = "Incorrect email or password.";
@@ -46,7 +47,7 @@ fn login_form(
     email: &str,
     next: &str,
 ) -> HttpResponse {
-    let jar = CookieJar::new(&state.settings);
+    let jar = BrowserCookies::new(&state.settings);
     let (builder, csrf_token) = html::with_csrf(req, jar, status);
     let page = LoginPage {
         notice,
@@ -59,6 +60,7 @@ fn login_form(
 }
 
 /// `POST /login`: the same authentication as `POST /token`.
+#[tracing::instrument(skip_all, fields(via = "form"))]
 pub async fn submit(
     req: HttpRequest,
     payload: web::Payload,
@@ -82,7 +84,7 @@ pub async fn submit(
         }
     };
     let form = LoginForm::from(form);
-    let jar = CookieJar::new(&state.settings);
+    let jar = BrowserCookies::new(&state.settings);
     if let Err(why) = csrf::check(&state.settings, &req, form.csrf_token.as_deref()) {
         return forged(&why, "/login");
     }
@@ -108,7 +110,7 @@ pub async fn submit(
             Ok(user) => sign_in(&state, jar, &user, &next)
                 .await
                 .map(|response| (user, response)),
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         };
     match signed_in {
         Ok((user, mut response)) => {
@@ -174,7 +176,7 @@ impl From<Form> for LoginForm {
 /// a live one. Best effort: the person is signed in either way.
 async fn remember_device(
     state: &AppState,
-    jar: CookieJar,
+    jar: BrowserCookies,
     user: &User,
     presented: Option<String>,
     response: &mut HttpResponse,
@@ -195,7 +197,7 @@ async fn remember_device(
 /// Opens a session and answers with its cookies and a redirect to `next`.
 pub async fn sign_in(
     state: &AppState,
-    jar: CookieJar,
+    jar: BrowserCookies,
     user: &User,
     next: &str,
 ) -> Result<HttpResponse, ApiError> {
@@ -221,7 +223,7 @@ pub async fn logout(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let form = Form::read(&req, payload).await.unwrap_or_default();
-    let jar = CookieJar::new(&state.settings);
+    let jar = BrowserCookies::new(&state.settings);
     if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
         return forged(&why, "/logout");
     }
@@ -235,7 +237,7 @@ pub async fn logout(
     let ended = session::end(&state, refresh, access_session).await;
     match ended {
         Ok(session_id) => tracing::info!(event = "logout", session_id, "signed out"),
-        Err(e) => return error_page(e),
+        Err(e) => return error_page(e.into()),
     }
     let mut response = html::see_other("/login?signed_out=1");
     for cookie in jar.cleared() {

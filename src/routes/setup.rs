@@ -8,11 +8,11 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use super::form::Form;
 use super::html::{self, SetupPage};
 use super::login::{error_page, forged, sign_in};
-use crate::auth::cookies::CookieJar;
 use crate::auth::credentials::{Email, Password};
-use crate::auth::csrf;
 use crate::db::{self, users};
 use crate::error::ApiError;
+use crate::http::cookies::BrowserCookies;
+use crate::http::csrf;
 use crate::state::AppState;
 
 /// `GET /setup?token=...`
@@ -46,7 +46,7 @@ pub async fn submit(
         Ok(false) => return not_found(),
         Err(e) => return error_page(e),
     }
-    let jar = CookieJar::new(&state.settings);
+    let jar = BrowserCookies::new(&state.settings);
     if let Err(why) = csrf::check(&state.settings, &req, form.csrf_token.as_deref()) {
         return forged(&why, "/setup");
     }
@@ -151,7 +151,7 @@ fn setup_form(
     email: &str,
     token: &str,
 ) -> HttpResponse {
-    let jar = CookieJar::new(&state.settings);
+    let jar = BrowserCookies::new(&state.settings);
     let (builder, csrf_token) = html::with_csrf(req, jar, status);
     let page = SetupPage {
         error,

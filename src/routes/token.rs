@@ -7,13 +7,13 @@ use serde::Serialize;
 use super::form::Form;
 use std::net::IpAddr;
 
-use crate::auth::authenticate;
-use crate::auth::client_address::client_address;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::scopes;
 use crate::auth::session;
+use crate::auth::{AuthError, authenticate};
 use crate::db::users::User;
 use crate::error::ApiError;
+use crate::http::client_address::client_address;
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -99,6 +99,7 @@ impl TryFrom<Form> for Grant {
     }
 }
 
+#[tracing::instrument(skip_all, fields(grant = "password"))]
 async fn password_grant(
     state: &AppState,
     client: IpAddr,
@@ -108,10 +109,10 @@ async fn password_grant(
     let user = match authenticate(state, client, username, password, None).await {
         Ok(user) => user,
         Err(e) => {
-            if matches!(e, ApiError::InvalidCredentials) {
+            if matches!(e, AuthError::InvalidCredentials) {
                 tracing::info!(event = "login_failed", via = "token", client = %client, "password grant refused");
             }
-            return Err(e);
+            return Err(e.into());
         }
     };
     let scopes = narrow_scopes(&user.scope_list(), grant.scope.as_deref())?;
@@ -127,6 +128,7 @@ async fn password_grant(
     token_response(state, &user, &scopes, session, refresh)
 }
 
+#[tracing::instrument(skip_all, fields(grant = "refresh_token"))]
 async fn refresh_grant(state: &AppState, grant: RefreshGrant) -> Result<HttpResponse, ApiError> {
     let presented = RefreshToken::parse(&grant.refresh_token).ok_or(ApiError::InvalidGrant)?;
     let rotated = session::rotate(state, presented, grant.scope, "token")

@@ -13,6 +13,7 @@ mod form_origin;
 mod housekeeping;
 mod import;
 mod keys;
+mod layering;
 mod login_timing;
 mod logs;
 mod metrics;

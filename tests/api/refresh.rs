@@ -267,7 +267,7 @@ async fn a_refresh_token_left_unused_past_the_idle_lifetime_expires() {
     let row: Expiry = diesel::sql_query("SELECT expires_at FROM refresh_tokens")
         .get_result(&mut app.connection())
         .expect("query");
-    let idle_end = latchkey::db::now_unix() + 3600;
+    let idle_end = latchkey::clock::now_unix() + 3600;
     assert!(
         (idle_end - 5..=idle_end).contains(&row.expires_at),
         "idle lifetime, not the 14-day session"

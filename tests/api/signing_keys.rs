@@ -213,7 +213,7 @@ async fn a_key_stops_verifying_at_its_retirement_time_without_a_file_change() {
     let path = app.data_dir().join("keys.json");
     let mut ring: Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
-    let retire_at = latchkey::db::now_unix() + 3;
+    let retire_at = latchkey::clock::now_unix() + 3;
     for key in ring["keys"].as_array_mut().expect("keys") {
         if key["kid"] == old_kid.as_str() {
             key["retire_at"] = Value::from(retire_at);
@@ -223,7 +223,7 @@ async fn a_key_stops_verifying_at_its_retirement_time_without_a_file_change() {
     assert!(published_kids(&jwks(&app).await).contains(&old_kid));
     assert_eq!(app.get_me(&old_token).await.status(), 200);
 
-    while latchkey::db::now_unix() <= retire_at {
+    while latchkey::clock::now_unix() <= retire_at {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     assert_eq!(
@@ -371,4 +371,11 @@ async fn the_metadata_document_describes_the_endpoints() {
     assert!(meta["response_types_supported"].is_array());
     let scopes = meta["scopes_supported"].as_array().expect("scopes");
     assert!(scopes.contains(&Value::from("read")) && scopes.contains(&Value::from("admin")));
+}
+
+#[test]
+fn a_key_id_that_starts_with_a_hyphen_is_read_as_an_id_not_an_option() {
+    use clap::Parser;
+    let cli = latchkey::cli::Cli::try_parse_from(["latchkey", "keys", "retire", "-mXyZ"]);
+    assert!(cli.is_ok(), "{:?}", cli.err());
 }

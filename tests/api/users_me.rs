@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use crate::support::{EMAIL, TestApp};
 
 fn now() -> i64 {
-    latchkey::db::now_unix()
+    latchkey::clock::now_unix()
 }
 
 /// Signs `claims` with the app's own secret and kid, for forged-token tests.

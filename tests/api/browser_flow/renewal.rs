@@ -15,7 +15,7 @@ async fn expired_access_cookie(app: &TestApp) -> String {
     let mut claims = jsonwebtoken::dangerous::insecure_decode::<Value>(access)
         .expect("decode")
         .claims;
-    let now = latchkey::db::now_unix();
+    let now = latchkey::clock::now_unix();
     claims["iat"] = json!(now - 7200);
     claims["nbf"] = json!(now - 7200);
     claims["exp"] = json!(now - 3600);

@@ -17,7 +17,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::client_address::peer_is_trusted;
-use super::cookies::CookieJar;
+use super::cookies::BrowserCookies;
+use crate::auth::random::random_token;
 use crate::config::Settings;
 
 /// A day: long enough for a login page left open, short enough to rotate.
@@ -34,13 +35,11 @@ pub enum Forged {
 
 /// The token a form should carry, and the cookie to set if the browser
 /// had none yet.
-pub fn token_for(jar: CookieJar, req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
+pub fn token_for(jar: BrowserCookies, req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
     if let Some(existing) = jar.read(req, jar.csrf_name()).filter(|t| is_well_formed(t)) {
         return (existing, None);
     }
-    let mut bytes = [0u8; 32];
-    rand::fill(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = random_token(32);
     let cookie = jar.build(jar.csrf_name(), token.clone(), CSRF_COOKIE_SECONDS);
     (token, Some(cookie))
 }
@@ -55,7 +54,7 @@ pub fn check(
     if !is_from_this_site(settings, req) {
         return Err(Forged::OtherSite);
     }
-    let jar = CookieJar::new(settings);
+    let jar = BrowserCookies::new(settings);
     match (jar.read(req, jar.csrf_name()), submitted) {
         (Some(cookie), Some(field))
             if is_well_formed(&cookie) && constant_time_eq(cookie.as_bytes(), field.as_bytes()) =>

@@ -1,4 +1,5 @@
-//! Cross-cutting response behaviour: the access log and security headers.
+//! Cross-cutting request behaviour: the access log, security headers and
+//! the request metrics.
 
 use std::time::Instant;
 
@@ -6,6 +7,9 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
+use actix_web::web;
+
+use crate::state::AppState;
 
 /// One log line per request. The path is logged without its query string,
 /// which may carry a one-time token.
@@ -64,6 +68,26 @@ pub async fn security_headers(
         );
     } else if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(response)
+}
+
+/// Middleware: times every request and counts it under its route pattern.
+/// The pattern is known only after routing, so it is read from the response.
+pub async fn record_metrics(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let response = next.call(req).await?;
+    if let Some(state) = state {
+        let route = response.request().match_pattern();
+        state.metrics.observe_request(
+            route.as_deref(),
+            response.status().as_u16(),
+            started.elapsed(),
+        );
     }
     Ok(response)
 }

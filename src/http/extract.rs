@@ -13,10 +13,11 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 
-use super::cookies::CookieJar;
-use super::jwt::{Claims, TokenError};
-use super::refresh::RefreshToken;
-use super::session;
+use super::cookies::BrowserCookies;
+use crate::auth::jwt::{Claims, TokenError};
+use crate::auth::refresh::RefreshToken;
+use crate::auth::session;
+use crate::clock;
 use crate::db::sessions;
 use crate::db::{self, users::User};
 use crate::error::ApiError;
@@ -75,7 +76,7 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let state =
                 state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
-            let jar = CookieJar::new(&state.settings);
+            let jar = BrowserCookies::new(&state.settings);
             match presented(&req, jar) {
                 Presented::Bearer(token) => {
                     let claims = state.signer.verify(&token).map_err(invalid)?;
@@ -94,7 +95,7 @@ fn invalid(e: TokenError) -> ApiError {
     ApiError::InvalidToken(e.to_string())
 }
 
-fn presented(req: &HttpRequest, jar: CookieJar) -> Presented {
+fn presented(req: &HttpRequest, jar: BrowserCookies) -> Presented {
     if let Some(token) = bearer_token(req) {
         return Presented::Bearer(token);
     }
@@ -110,7 +111,7 @@ fn presented(req: &HttpRequest, jar: CookieJar) -> Presented {
 async fn from_cookies(
     state: &AppState,
     req: &HttpRequest,
-    jar: CookieJar,
+    jar: BrowserCookies,
     access: Option<String>,
     refresh: Option<String>,
 ) -> Result<Caller, ApiError> {
@@ -130,7 +131,7 @@ async fn from_cookies(
 async fn renew(
     state: &AppState,
     req: &HttpRequest,
-    jar: CookieJar,
+    jar: BrowserCookies,
     refresh: &str,
 ) -> Result<Caller, ApiError> {
     let presented = RefreshToken::parse(refresh)
@@ -147,9 +148,9 @@ async fn renew(
     let access = state
         .signer
         .issue(&user.email, &scopes, Some(session.id))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(ApiError::internal)?;
     let claims = access.claims;
-    let remaining = (session.expires_at - db::now_unix()).max(0);
+    let remaining = (session.expires_at - clock::now_unix()).max(0);
     let cookies = jar.session(access.token, successor.expose().to_owned(), remaining);
     req.extensions_mut()
         .insert(RenewedCookies(cookies.to_vec()));

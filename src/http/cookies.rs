@@ -7,12 +7,15 @@ use actix_web::cookie::{Cookie, SameSite, time};
 
 use crate::config::Settings;
 
+/// The names and attributes of the cookies latchkey sets in a browser,
+/// which depend on whether the public URL is https; reads and builds them.
+/// Not a jar: it holds no cookies.
 #[derive(Debug, Clone, Copy)]
-pub struct CookieJar {
+pub struct BrowserCookies {
     secure: bool,
 }
 
-impl CookieJar {
+impl BrowserCookies {
     pub fn new(settings: &Settings) -> Self {
         let secure = settings
             .public_url
