@@ -273,12 +273,6 @@ pub fn purge(conn: &mut AnyConnection, policy: &AccountPolicy, now_ms: i64) -> Q
     .execute(conn)
 }
 
-/// How many counters are kept (for metrics and tests).
-pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
-    use super::schema::login_failures::dsl::login_failures;
-    login_failures.count().get_result(conn)
-}
-
 #[cfg(test)]
 mod tests {
     use super::AccountPolicy;

@@ -33,6 +33,16 @@ async fn sign_in(
     .await
 }
 
+/// Signs in once and returns the device cookie the browser was given.
+async fn earn_device(app: &TestApp, email: &str, password: &str) -> String {
+    let response = sign_in(app, email, password, None).await;
+    assert_eq!(response.status(), 303);
+    set_cookies(&response)
+        .remove("latchkey_device")
+        .map(|c| c.value)
+        .expect("a device cookie")
+}
+
 /// Guesses until the account is throttled.
 async fn lock_out(app: &TestApp, email: &str) {
     for _ in 0..5 {
@@ -70,11 +80,7 @@ async fn a_successful_sign_in_sets_a_year_long_http_only_device_cookie() {
 #[tokio::test]
 async fn the_owners_browser_signs_in_while_an_attacker_has_the_account_throttled() {
     let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
-    let earlier = sign_in(&app, EMAIL, PASSWORD, None).await;
-    let device = set_cookies(&earlier)
-        .remove("latchkey_device")
-        .map(|c| c.value)
-        .expect("a device cookie");
+    let device = earn_device(&app, EMAIL, PASSWORD).await;
 
     lock_out(&app, EMAIL).await;
     // A browser without the cookie is throttled, the owner's is not.
@@ -88,11 +94,7 @@ async fn the_owners_browser_signs_in_while_an_attacker_has_the_account_throttled
 #[tokio::test]
 async fn a_device_cookie_has_its_own_throttling_not_a_free_pass() {
     let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
-    let earlier = sign_in(&app, EMAIL, PASSWORD, None).await;
-    let device = set_cookies(&earlier)
-        .remove("latchkey_device")
-        .map(|c| c.value)
-        .expect("a device cookie");
+    let device = earn_device(&app, EMAIL, PASSWORD).await;
     for _ in 0..5 {
         assert_eq!(
             sign_in(&app, EMAIL, WRONG, Some(&device)).await.status(),
@@ -111,11 +113,7 @@ async fn a_device_cookie_has_its_own_throttling_not_a_free_pass() {
 async fn forged_or_foreign_device_cookies_get_no_allowance() {
     let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
     app.add_user("bob@example.com", "bob's long enough password", &[]);
-    let bobs = sign_in(&app, "bob@example.com", "bob's long enough password", None).await;
-    let bobs_device = set_cookies(&bobs)
-        .remove("latchkey_device")
-        .map(|c| c.value)
-        .expect("a device cookie");
+    let bobs_device = earn_device(&app, "bob@example.com", "bob's long enough password").await;
 
     lock_out(&app, EMAIL).await;
     let forged = "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE";
