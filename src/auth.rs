@@ -3,6 +3,8 @@
 
 pub mod account_waiters;
 pub mod address_limit;
+pub mod authorization;
+pub mod clients;
 pub mod common_passwords;
 pub mod credentials;
 pub mod device;
@@ -12,6 +14,7 @@ pub mod hasher;
 pub mod jwt;
 pub mod keys;
 pub mod password;
+pub mod pkce;
 pub mod random;
 pub mod refresh;
 pub mod rotation;

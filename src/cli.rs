@@ -46,6 +46,9 @@ pub enum Command {
     /// Manage users
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage applications (OAuth2 clients) that sign people in through latchkey
+    #[command(subcommand)]
+    Client(ClientCommand),
     /// Manage signing keys
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -73,6 +76,49 @@ pub enum DbCommand {
         /// The backup file to create (mode 0600); it must not exist
         #[arg(long, value_name = "PATH")]
         to: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Register an application; prints its client_id and, unless --public, its client_secret
+    /// (shown once, stored hashed)
+    Add {
+        /// A name people recognise: shown on the consent page
+        name: String,
+        /// Where codes may be sent, compared exactly (repeatable; at least one): https, or http
+        /// on localhost/loopback only
+        #[arg(long = "redirect-uri", value_name = "URI", required = true)]
+        redirect_uris: Vec<String>,
+        /// A public client (a single-page or native app that cannot keep a secret): no secret,
+        /// PKCE alone
+        #[arg(long)]
+        public: bool,
+        /// A first-party application: no consent page
+        #[arg(long)]
+        trusted: bool,
+        /// A scope the application may ask for (repeatable), e.g. openid, email, profile
+        #[arg(long = "scope", value_name = "S")]
+        scopes: Vec<String>,
+        /// A grant it may use (repeatable): authorization_code (the default; implies
+        /// refresh_token), client_credentials (confidential only), password
+        #[arg(long = "grant", value_name = "G")]
+        grants: Vec<String>,
+        /// Where RP-initiated logout may send people back to (repeatable)
+        #[arg(long = "post-logout-redirect-uri", value_name = "URI")]
+        post_logout_redirect_uris: Vec<String>,
+    },
+    /// List applications, one line each: client_id, name, kind, grants, scopes, redirect URIs
+    List,
+    /// Remove an application: its sessions and tokens end, its consents are forgotten
+    Remove {
+        /// The application's client_id
+        client_id: String,
+    },
+    /// Give a confidential application a new secret; the old one stops working at once
+    Secret {
+        /// The application's client_id
+        client_id: String,
     },
 }
 
@@ -198,6 +244,7 @@ Environment:
   LATCHKEY_TRUSTED_PROXIES       CIDRs whose X-Forwarded-For is believed [none]
   LATCHKEY_REFRESH_GRACE         refresh retry window [5s]
   LATCHKEY_RATE_LIMIT            on or off [on]
+  LATCHKEY_PASSWORD_GRANT        on or off: the password grant at POST /token [on]
   LATCHKEY_LOG                   tracing filter [info]
   LATCHKEY_LOG_FORMAT            text or json (JSON lines) [text]
   LATCHKEY_ACCOUNT_FREE_FAILURES failed logins per account before waits begin [5]

@@ -115,6 +115,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpNet>,
     pub refresh_grace: Duration,
     pub rate_limit: bool,
+    /// The password grant at `POST /token` (`LATCHKEY_PASSWORD_GRANT`).
+    pub password_grant: bool,
     pub log: String,
     pub log_format: LogFormat,
     /// Failed logins per account before the first wait.

@@ -2,7 +2,9 @@
 //! for SQLite and PostgreSQL, the pool, and [`run`], the one way handlers
 //! reach it (always off the async workers); one file per table family.
 
+pub mod authorization_codes;
 mod checked_connection;
+pub mod clients;
 mod connection;
 pub mod copy;
 pub mod housekeeping;

@@ -29,6 +29,17 @@ pub enum ApiError {
     /// A refresh token that is unknown, expired, revoked or reused.
     #[error("refresh token refused")]
     InvalidGrant,
+    /// An authorization code refused, and why (safe to tell the client).
+    #[error("authorization code refused: {0}")]
+    InvalidCode(&'static str),
+    /// Client authentication failed; `basic` when it came in an
+    /// `Authorization: Basic` header (RFC 6749 §5.2: then 401 with a
+    /// `WWW-Authenticate: Basic` challenge).
+    #[error("client authentication failed")]
+    InvalidClient { basic: bool },
+    /// A known client asked for a grant it is not registered for.
+    #[error("unauthorized client: {0}")]
+    UnauthorizedClient(&'static str),
     #[error("the token lacks scope {0}")]
     InsufficientScope(&'static str),
     #[error("request body too large")]
@@ -81,13 +92,16 @@ fn oauth_body(error: &str, description: &str) -> serde_json::Value {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::InvalidCredentials | Self::MissingToken | Self::InvalidToken(_) => {
-                StatusCode::UNAUTHORIZED
-            }
+            Self::InvalidCredentials
+            | Self::MissingToken
+            | Self::InvalidToken(_)
+            | Self::InvalidClient { .. } => StatusCode::UNAUTHORIZED,
             Self::InvalidRequest(_)
             | Self::UnsupportedGrantType
             | Self::InvalidScope(_)
-            | Self::InvalidGrant => StatusCode::BAD_REQUEST,
+            | Self::InvalidGrant
+            | Self::InvalidCode(_)
+            | Self::UnauthorizedClient(_) => StatusCode::BAD_REQUEST,
             Self::InsufficientScope(_) => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::HashingSaturated | Self::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -106,11 +120,22 @@ impl ResponseError for ApiError {
             Self::InvalidRequest(message) => oauth_body("invalid_request", message),
             Self::UnsupportedGrantType => oauth_body(
                 "unsupported_grant_type",
-                "grant_type must be password or refresh_token",
+                "This grant_type is not supported here",
             ),
-            Self::InvalidScope(_) => oauth_body(
+            Self::InvalidCode(why) => oauth_body("invalid_grant", why),
+            Self::InvalidClient { basic } => {
+                if *basic {
+                    response.insert_header((
+                        header::WWW_AUTHENTICATE,
+                        HeaderValue::from_static("Basic realm=\"latchkey\", charset=\"UTF-8\""),
+                    ));
+                }
+                oauth_body("invalid_client", "Client authentication failed")
+            }
+            Self::UnauthorizedClient(why) => oauth_body("unauthorized_client", why),
+            Self::InvalidScope(scope) => oauth_body(
                 "invalid_scope",
-                "The requested scope is not granted to this user",
+                &format!("The scope {scope:?} is not granted"),
             ),
             Self::InvalidGrant => oauth_body(
                 "invalid_grant",

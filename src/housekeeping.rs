@@ -26,6 +26,7 @@ pub fn start(state: &Arc<AppState>) {
                         sealed_successors = purged.sealed_successors,
                         login_failures = purged.login_failures,
                         trusted_devices = purged.trusted_devices,
+                        authorization_codes = purged.authorization_codes,
                         "purged expired rows"
                     );
                 }

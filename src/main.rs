@@ -42,6 +42,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(CLI_LOG, settings.log_format);
             commands::user(&settings, command)
         }
+        Some(Command::Client(command)) => {
+            telemetry::init(CLI_LOG, settings.log_format);
+            commands::client(&settings, command)
+        }
         Some(Command::Keys(command)) => {
             telemetry::init(CLI_LOG, settings.log_format);
             commands::keys(&settings, command)

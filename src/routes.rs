@@ -2,9 +2,12 @@
 
 mod account;
 mod admin;
+mod authorize;
+mod client_auth;
 mod form;
 mod health;
 mod html;
+mod introspect;
 mod login;
 mod metrics;
 mod next_path;
@@ -50,6 +53,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             ]))),
     )
     .service(
+        web::resource("/authorize")
+            .route(web::get().to(authorize::start))
+            .route(web::post().to(authorize::decide))
+            .default_service(web::to(method_not_allowed(&[
+                Method::GET,
+                Method::HEAD,
+                Method::POST,
+            ]))),
+    )
+    .service(
         web::resource("/token")
             .route(web::post().to(token::token))
             .default_service(web::to(method_not_allowed(&[Method::POST]))),
@@ -57,6 +70,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/token/revoke")
             .route(web::post().to(token::revoke))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/token/introspect")
+            .route(web::post().to(introspect::introspect))
             .default_service(web::to(method_not_allowed(&[Method::POST]))),
     )
     .service(

@@ -49,6 +49,9 @@ pub struct Claims {
     /// session revokes the token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
+    /// The application the token was issued to (then also its `aud`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 impl Claims {
@@ -206,11 +209,25 @@ impl TokenSigner {
         }
     }
 
+    /// An access token of a session without an application: latchkey's
+    /// own pages and the seed-compatible grants.
     pub fn issue(
         &self,
         email: &str,
         scopes: &[String],
         session_id: Option<i64>,
+    ) -> Result<AccessToken, TokenError> {
+        self.issue_to(email, scopes, session_id, None)
+    }
+
+    /// An access token for `subject`, issued to `client_id` if given: the
+    /// token then names it as `client_id` and as its audience.
+    pub fn issue_to(
+        &self,
+        subject: &str,
+        scopes: &[String],
+        session_id: Option<i64>,
+        client_id: Option<&str>,
     ) -> Result<AccessToken, TokenError> {
         let keys = self.snapshot();
         let now = now_unix();
@@ -219,15 +236,16 @@ impl TokenSigner {
             .and_then(|kid| Some((kid, keys.by_kid.get(kid)?)))
             .ok_or_else(|| TokenError::Signing("no signing key".into()))?;
         let claims = Claims {
-            sub: email.to_owned(),
+            sub: subject.to_owned(),
             exp: now + self.ttl.as_secs() as i64,
             iat: now,
             nbf: now,
             jti: random_token(16),
             iss: self.issuer.clone(),
             scope: scopes.join(" "),
-            aud: self.audience.clone(),
+            aud: client_id.map(str::to_owned).or_else(|| self.audience.clone()),
             sid: session_id.map(|id| id.to_string()),
+            client_id: client_id.map(str::to_owned),
         };
         let mut header = Header::new(key.algorithm);
         header.kid = Some(kid.to_owned());
@@ -257,9 +275,27 @@ impl TokenSigner {
             .validations
             .get(&key.algorithm)
             .ok_or(TokenError::UnknownKey)?;
-        jsonwebtoken::decode::<Claims>(token, &key.decoding, validation)
+        let claims = jsonwebtoken::decode::<Claims>(token, &key.decoding, validation)
             .map(|data| data.claims)
-            .map_err(TokenError::Invalid)
+            .map_err(TokenError::Invalid)?;
+        self.check_audience(&claims)?;
+        Ok(claims)
+    }
+
+    /// With `LATCHKEY_AUDIENCE` set, a token must name it, or be a token
+    /// issued to an application, whose audience is that application.
+    fn check_audience(&self, claims: &Claims) -> Result<(), TokenError> {
+        let Some(expected) = &self.audience else {
+            return Ok(());
+        };
+        let aud = claims.aud.as_deref();
+        if aud == Some(expected.as_str()) || (aud.is_some() && aud == claims.client_id.as_deref()) {
+            Ok(())
+        } else {
+            Err(TokenError::Invalid(
+                jsonwebtoken::errors::ErrorKind::InvalidAudience.into(),
+            ))
+        }
     }
 
     /// The JWK set of the public keys that have not retired (empty for
@@ -283,15 +319,13 @@ fn validation(algorithm: Algorithm, issuer: &str, audience: Option<&str>) -> Val
     validation.leeway = LEEWAY_SECONDS;
     validation.validate_nbf = true;
     validation.set_issuer(&[issuer]);
-    match audience {
-        Some(aud) => {
-            validation.set_audience(&[aud]);
-            validation.set_required_spec_claims(&["exp", "nbf", "iss", "sub", "aud"]);
-        }
-        None => {
-            validation.validate_aud = false;
-            validation.set_required_spec_claims(&["exp", "nbf", "iss", "sub"]);
-        }
+    // The audience is checked by `check_audience`, which also knows the
+    // tokens issued to applications.
+    validation.validate_aud = false;
+    if audience.is_some() {
+        validation.set_required_spec_claims(&["exp", "nbf", "iss", "sub", "aud"]);
+    } else {
+        validation.set_required_spec_claims(&["exp", "nbf", "iss", "sub"]);
     }
     validation
 }

@@ -51,13 +51,31 @@ pub enum Rotation {
     Reused { session_id: i64, user_id: i64 },
 }
 
-/// Opens a session for `user` and returns it with its first refresh token;
-/// `None` if the user's password hash is no longer `verified_hash` (or the
-/// user was disabled) since the password was checked.
+/// Who a new session is for.
+pub struct Opening<'a> {
+    pub user_id: i64,
+    /// The application it is opened for, if any.
+    pub client_id: Option<&'a str>,
+    /// The password hash just verified, if a password was: the session is
+    /// not opened if it changed since.
+    pub verified_hash: Option<&'a str>,
+}
+
+/// Opens a session and returns it with its first refresh token; `None` if
+/// the user was disabled or their password changed since it was checked.
 pub fn create(
     conn: &mut AnyConnection,
-    user_id: i64,
-    verified_hash: &str,
+    opening: Opening<'_>,
+    scopes: &[String],
+    policy: RefreshPolicy,
+) -> QueryResult<Option<(Session, RefreshToken)>> {
+    write_transaction(conn, |conn| create_within(conn, opening, scopes, policy))
+}
+
+/// [`create`], for a caller that already holds a write transaction.
+pub fn create_within(
+    conn: &mut AnyConnection,
+    opening: Opening<'_>,
     scopes: &[String],
     policy: RefreshPolicy,
 ) -> QueryResult<Option<(Session, RefreshToken)>> {
@@ -65,24 +83,29 @@ pub fn create(
     let expires_at = now + policy.ttl_seconds;
     let token = RefreshToken::generate();
     let new = NewSession {
-        user_id,
+        user_id: opening.user_id,
+        client_id: opening.client_id,
         scopes: &scopes.join(" "),
         created_at: now,
         expires_at,
         token_hash: &token.hash(),
         token_expires_at: policy.token_expiry(expires_at),
     };
-    let opened = sessions::create(conn, new, verified_hash)?;
+    let opened = sessions::create(conn, new, opening.verified_hash)?;
     Ok(opened.map(|session| (session, token)))
 }
 
 /// Exchanges `presented` for its successor; see [`Rotation`]. `requested`
 /// narrows the scopes (none or empty: every scope the session still holds).
+/// `client_id` is the authenticated client: a session opened for an
+/// application rotates only for it (and one without, only without), and
+/// a token presented by the wrong client is refused without being spent.
 pub fn rotate(
     conn: &mut AnyConnection,
     presented: &RefreshToken,
     policy: RefreshPolicy,
     requested: Option<&str>,
+    client_id: Option<&str>,
 ) -> QueryResult<Rotation> {
     let hash = presented.hash();
     write_transaction(conn, |conn| {
@@ -94,6 +117,7 @@ pub fn rotate(
             || session.expires_at <= now
             || stored.expires_at <= now
             || user.disabled
+            || session.client_id.as_deref() != client_id
         {
             return Ok(Rotation::Refused);
         }

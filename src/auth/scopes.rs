@@ -4,13 +4,22 @@
 use crate::db::sessions::Session;
 use crate::db::users::User;
 
+/// Scopes about the person's identity (OpenID Connect): every user holds
+/// them, so `user scopes` never needs to grant them; an application asks
+/// for them and the person consents.
+pub const IDENTITY_SCOPES: &[&str] = &["openid", "email", "profile", "offline_access"];
+
+/// Whether `user_scopes` (space-separated, as stored) hold `scope`.
+pub fn user_holds(user_scopes: &str, scope: &str) -> bool {
+    IDENTITY_SCOPES.contains(&scope) || user_scopes.split_whitespace().any(|h| h == scope)
+}
+
 /// The session's scopes that its user still holds.
 pub fn held_scopes(session: &Session, user: &User) -> Vec<String> {
-    let held = user.scope_list();
     session
         .scopes
         .split_whitespace()
-        .filter(|s| held.iter().any(|h| h == s))
+        .filter(|s| user_holds(&user.scopes, s))
         .map(str::to_owned)
         .collect()
 }

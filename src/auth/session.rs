@@ -4,7 +4,7 @@
 
 use super::AuthError;
 use super::refresh::RefreshToken;
-use super::rotation::{self, RefreshPolicy, Rotation};
+use super::rotation::{self, Opening, RefreshPolicy, Rotation};
 use crate::db::sessions::{self, Session};
 use crate::db::{self, users::User};
 
@@ -36,11 +36,18 @@ pub async fn open(
     state: &AppState,
     user: &User,
     scopes: &[String],
+    client_id: Option<&str>,
 ) -> Result<(i64, RefreshToken), AuthError> {
     let (user_id, verified_hash) = (user.id, user.password_hash.clone());
+    let client_id = client_id.map(str::to_owned);
     let (scopes, policy) = (scopes.to_vec(), refresh_policy(state));
     let opened = db::run(&state.pool, move |conn| {
-        rotation::create(conn, user_id, &verified_hash, &scopes, policy)
+        let opening = Opening {
+            user_id,
+            client_id: client_id.as_deref(),
+            verified_hash: Some(&verified_hash),
+        };
+        rotation::create(conn, opening, &scopes, policy)
     })
     .await?;
     match opened {
@@ -66,11 +73,18 @@ pub async fn rotate(
     state: &AppState,
     presented: RefreshToken,
     requested: Option<String>,
+    client_id: Option<String>,
     via: &'static str,
 ) -> Result<Option<Rotated>, AuthError> {
     let policy = refresh_policy(state);
     match db::run(&state.pool, move |conn| {
-        rotation::rotate(conn, &presented, policy, requested.as_deref())
+        rotation::rotate(
+            conn,
+            &presented,
+            policy,
+            requested.as_deref(),
+            client_id.as_deref(),
+        )
     })
     .await?
     {
@@ -106,26 +120,30 @@ pub async fn rotate(
 
 /// Ends the session a refresh token and/or an access token's `sid` belong
 /// to (sign-out, RFC 7009 revocation), on every instance at once since the
-/// revocation lives in the database. Returns the session ended, if any
-/// token was one of ours.
+/// revocation lives in the database. Only sessions of `client_id` (none:
+/// latchkey's own and the built-in client's) are ended: an application
+/// revokes only its own tokens. Returns the session ended, if any.
 #[tracing::instrument(skip_all)]
 pub async fn end(
     state: &AppState,
     refresh: Option<RefreshToken>,
     access_session: Option<i64>,
+    client_id: Option<String>,
 ) -> Result<Option<i64>, AuthError> {
     if refresh.is_none() && access_session.is_none() {
         return Ok(None);
     }
     let ended = db::run(&state.pool, move |conn| {
+        let client = client_id.as_deref();
         let by_refresh = match &refresh {
-            Some(token) => sessions::revoke_by_token(conn, &token.hash())?,
+            Some(token) => sessions::revoke_by_token(conn, &token.hash(), client)?,
             None => None,
         };
-        if let Some(id) = access_session {
-            sessions::revoke(conn, id)?;
-        }
-        Ok(by_refresh.or(access_session))
+        let by_access = match access_session {
+            Some(id) => sessions::revoke_of_client(conn, id, client)?.then_some(id),
+            None => None,
+        };
+        Ok(by_refresh.or(by_access))
     })
     .await?;
     Ok(ended)

@@ -37,6 +37,7 @@ pub(super) fn settings(env: &HashMap<String, String>) -> Settings {
         trusted_proxies: Vec::new(),
         refresh_grace: Duration::from_secs(5),
         rate_limit: true,
+        password_grant: true,
         log: "info".to_owned(),
         log_format: LogFormat::Text,
         account_free_failures: 5,

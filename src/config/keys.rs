@@ -118,6 +118,11 @@ pub(super) const TABLE: &[Key] = &[
         s.rate_limit = f.choice(s.rate_limit, &options, "\"on\" or \"off\"")?;
         Ok(())
     }),
+    plain("password_grant", |f, s| {
+        let options = [("on", true), ("off", false)];
+        s.password_grant = f.choice(s.password_grant, &options, "\"on\" or \"off\"")?;
+        Ok(())
+    }),
     plain("log", |f, s| {
         if let Some(filter) = f.text() {
             s.log = filter.to_owned();

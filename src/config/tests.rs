@@ -28,6 +28,7 @@ fn defaults_match_the_spec() {
     );
     assert_eq!(s.hash_queue, 4 * s.hash_workers);
     assert!(s.rate_limit);
+    assert!(s.password_grant);
 }
 
 #[test]
@@ -210,6 +211,7 @@ const BAD_VALUES: &[(&str, &str)] = &[
     ("refresh_grace", "forever"),
     ("refresh_grace", "20y"),
     ("rate_limit", "maybe"),
+    ("password_grant", "sometimes"),
     ("log", "info,[{"),
     ("log_format", "xml"),
     ("account_free_failures", "0"),

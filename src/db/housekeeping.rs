@@ -5,7 +5,11 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use super::login_failures::{self, AccountPolicy};
-use super::{AnyConnection, trusted_devices, write_transaction};
+use super::{AnyConnection, authorization_codes, trusted_devices, write_transaction};
+
+/// How long a spent or expired authorization code is remembered, in
+/// seconds, so that a replay still revokes what the first use issued.
+const CODE_REPLAY_MEMORY: i64 = 600;
 
 /// Rows removed by one [`purge`].
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +20,7 @@ pub struct Purged {
     pub sealed_successors: usize,
     pub login_failures: usize,
     pub trusted_devices: usize,
+    pub authorization_codes: usize,
 }
 
 impl Purged {
@@ -25,12 +30,13 @@ impl Purged {
             + self.sealed_successors
             + self.login_failures
             + self.trusted_devices
+            + self.authorization_codes
     }
 }
 
 /// One pass: ended sessions with their refresh tokens, expired refresh
-/// tokens, grace successors past the grace, stale throttling counters and
-/// expired device cookies.
+/// tokens, grace successors past the grace, stale throttling counters,
+/// expired device cookies and long-expired authorization codes.
 pub fn purge(
     conn: &mut AnyConnection,
     policy: &AccountPolicy,
@@ -66,5 +72,6 @@ pub fn purge(
         sealed_successors,
         login_failures: login_failures::purge(conn, policy, now_ms)?,
         trusted_devices: trusted_devices::purge(conn, now_s)?,
+        authorization_codes: authorization_codes::purge(conn, now_s - CODE_REPLAY_MEMORY)?,
     })
 }

@@ -20,6 +20,7 @@ diesel::table! {
         created_at -> BigInt,
         expires_at -> BigInt,
         revoked_at -> Nullable<BigInt>,
+        client_id -> Nullable<Text>,
     }
 }
 
@@ -59,10 +60,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    clients (id) {
+        id -> Text,
+        name -> Text,
+        secret_hash -> Nullable<Text>,
+        redirect_uris -> Text,
+        post_logout_redirect_uris -> Text,
+        grants -> Text,
+        scopes -> Text,
+        trusted -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    consents (user_id, client_id) {
+        user_id -> BigInt,
+        client_id -> Text,
+        scopes -> Text,
+        granted_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    authorization_codes (code_hash) {
+        code_hash -> Text,
+        client_id -> Text,
+        user_id -> BigInt,
+        redirect_uri -> Text,
+        scopes -> Text,
+        code_challenge -> Text,
+        nonce -> Nullable<Text>,
+        auth_time -> BigInt,
+        browser_session_id -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+        issued_session_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(consents -> clients (client_id));
+diesel::joinable!(authorization_codes -> clients (client_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
     refresh_tokens,
     login_failures,
-    trusted_devices
+    trusted_devices,
+    clients,
+    consents,
+    authorization_codes
 );

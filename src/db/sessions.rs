@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use super::ids::random_id;
 use super::schema::{refresh_tokens, sessions, users};
 use super::users::User;
-use super::{AnyConnection, write_transaction};
+use super::AnyConnection;
 use crate::clock::{now_millis, now_unix};
 
 /// A live session: who, with which scopes, until when.
@@ -22,6 +22,9 @@ pub struct Session {
     pub created_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
+    /// The application the session was opened for; `None` for latchkey's
+    /// own sign-in and the seed-compatible password grant.
+    pub client_id: Option<String>,
 }
 
 /// A stored refresh token, as rotation needs to see it.
@@ -38,6 +41,7 @@ pub struct StoredToken {
 /// A session to open, with its first refresh token (by hash).
 pub struct NewSession<'a> {
     pub user_id: i64,
+    pub client_id: Option<&'a str>,
     /// The scopes, space-separated.
     pub scopes: &'a str,
     pub created_at: i64,
@@ -46,13 +50,13 @@ pub struct NewSession<'a> {
     pub token_expires_at: i64,
 }
 
-/// Opens a session with its first refresh token; `None` if the user's
-/// password hash is no longer `verified_hash` (or the user was disabled)
-/// since the password was checked.
+/// Opens a session with its first refresh token; `None` if the user was
+/// disabled, or their password hash is no longer `verified_hash` (when the
+/// password was checked just before). Run it inside a write transaction.
 pub fn create(
     conn: &mut AnyConnection,
     new: NewSession<'_>,
-    verified_hash: &str,
+    verified_hash: Option<&str>,
 ) -> QueryResult<Option<Session>> {
     let session = Session {
         id: random_id(),
@@ -61,38 +65,40 @@ pub fn create(
         created_at: new.created_at,
         expires_at: new.expires_at,
         revoked_at: None,
+        client_id: new.client_id.map(str::to_owned),
     };
-    let opened = write_transaction(conn, |conn| -> QueryResult<Option<()>> {
-        // A password change committing between the check and this insert
-        // must not leave a session opened with the old password. This
-        // no-op update re-checks the hash and holds the user's row until
-        // commit (PostgreSQL: `user passwd` waits for the session to exist,
-        // then revokes it; or, committed first, leaves nothing to match;
-        // SQLite: writers are serialised anyway).
-        let unchanged = diesel::update(
-            users::table
-                .filter(users::id.eq(new.user_id))
-                .filter(users::password_hash.eq(verified_hash))
-                .filter(users::disabled.eq(false)),
-        )
-        .set(users::password_hash.eq(users::password_hash))
+    // A password change committing between the check and this insert
+    // must not leave a session opened with the old password. This
+    // no-op update re-checks the hash and holds the user's row until
+    // commit (PostgreSQL: `user passwd` waits for the session to exist,
+    // then revokes it; or, committed first, leaves nothing to match;
+    // SQLite: writers are serialised anyway).
+    let user = users::table
+        .filter(users::id.eq(new.user_id))
+        .filter(users::disabled.eq(false));
+    let unchanged = match verified_hash {
+        Some(hash) => diesel::update(user.filter(users::password_hash.eq(hash)))
+            .set(users::password_hash.eq(users::password_hash))
+            .execute(conn)?,
+        None => diesel::update(user)
+            .set(users::password_hash.eq(users::password_hash))
+            .execute(conn)?,
+    };
+    if unchanged == 0 {
+        return Ok(None);
+    }
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(session.id),
+            sessions::user_id.eq(session.user_id),
+            sessions::scopes.eq(&session.scopes),
+            sessions::created_at.eq(session.created_at),
+            sessions::expires_at.eq(session.expires_at),
+            sessions::client_id.eq(&session.client_id),
+        ))
         .execute(conn)?;
-        if unchanged == 0 {
-            return Ok(None);
-        }
-        diesel::insert_into(sessions::table)
-            .values((
-                sessions::id.eq(session.id),
-                sessions::user_id.eq(session.user_id),
-                sessions::scopes.eq(&session.scopes),
-                sessions::created_at.eq(session.created_at),
-                sessions::expires_at.eq(session.expires_at),
-            ))
-            .execute(conn)?;
-        insert_token(conn, new.token_hash, session.id, new.token_expires_at)?;
-        Ok(Some(()))
-    })?;
-    Ok(opened.map(|()| session))
+    insert_token(conn, new.token_hash, session.id, new.token_expires_at)?;
+    Ok(Some(session))
 }
 
 /// Stores a refresh token of `session_id` by its hash.
@@ -182,17 +188,43 @@ pub fn revoke(conn: &mut AnyConnection, session_id: i64) -> QueryResult<()> {
     .map(drop)
 }
 
-/// Revokes the session the token with `token_hash` belongs to, if any.
-pub fn revoke_by_token(conn: &mut AnyConnection, token_hash: &str) -> QueryResult<Option<i64>> {
+/// Revokes the session the token with `token_hash` belongs to, if it is
+/// a session of `client_id`.
+pub fn revoke_by_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    client_id: Option<&str>,
+) -> QueryResult<Option<i64>> {
     let session_id = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(token_hash))
         .select(refresh_tokens::session_id)
         .first::<i64>(conn)
         .optional()?;
-    if let Some(id) = session_id {
-        revoke(conn, id)?;
+    match session_id {
+        Some(id) if revoke_of_client(conn, id, client_id)? => Ok(Some(id)),
+        _ => Ok(None),
     }
-    Ok(session_id)
+}
+
+/// Revokes session `session_id` if it belongs to `client_id` (`None`: to
+/// no application); `true` if it does (revoked now or before).
+pub fn revoke_of_client(
+    conn: &mut AnyConnection,
+    session_id: i64,
+    client_id: Option<&str>,
+) -> QueryResult<bool> {
+    let owner = sessions::table
+        .filter(sessions::id.eq(session_id))
+        .select(sessions::client_id)
+        .first::<Option<String>>(conn)
+        .optional()?;
+    match owner {
+        Some(owner) if owner.as_deref() == client_id => {
+            revoke(conn, session_id)?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
 }
 
 /// Revokes every session of a user (password change, disabling).
@@ -206,14 +238,21 @@ pub fn revoke_all_for_user(conn: &mut AnyConnection, user_id: i64) -> QueryResul
     .execute(conn)
 }
 
-/// The user with `email` and when their session `session_id` ends (`None`
-/// if it is revoked, expired, missing or someone else's). One statement:
-/// this runs on every authenticated request.
+/// When a live session began (its sign-in) and when it ends.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionTimes {
+    pub started: i64,
+    pub ends: i64,
+}
+
+/// The user with `email` and the times of their session `session_id`
+/// (`None` if it is revoked, expired, missing or someone else's). One
+/// statement: this runs on every authenticated request.
 pub fn user_with_session(
     conn: &mut AnyConnection,
     email: &str,
     id: i64,
-) -> QueryResult<Option<(User, Option<i64>)>> {
+) -> QueryResult<Option<(User, Option<SessionTimes>)>> {
     let found = users::table
         .left_join(
             sessions::table.on(sessions::id
@@ -223,8 +262,17 @@ pub fn user_with_session(
                 .and(sessions::expires_at.gt(now_unix()))),
         )
         .filter(users::email.eq(email))
-        .select((User::as_select(), sessions::expires_at.nullable()))
-        .first::<(User, Option<i64>)>(conn)
+        .select((
+            User::as_select(),
+            sessions::created_at.nullable(),
+            sessions::expires_at.nullable(),
+        ))
+        .first::<(User, Option<i64>, Option<i64>)>(conn)
         .optional()?;
-    Ok(found)
+    Ok(found.map(|(user, started, ends)| {
+        let times = started
+            .zip(ends)
+            .map(|(started, ends)| SessionTimes { started, ends });
+        (user, times)
+    }))
 }

@@ -84,6 +84,14 @@ pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Optio
         .optional()
 }
 
+pub fn find_by_id(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::id.eq(id))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<User>> {
     users::table
         .order(users::email.asc())

@@ -16,7 +16,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use super::cookies::BrowserCookies;
 use crate::auth::jwt::{Claims, TokenError};
 use crate::auth::refresh::RefreshToken;
-use crate::auth::session;
+use crate::auth::{scopes, session};
 use crate::clock;
 use crate::db::sessions;
 use crate::db::{self, users::User};
@@ -28,6 +28,8 @@ pub struct Caller {
     pub claims: Claims,
     /// When the caller's session ends.
     pub session_ends: i64,
+    /// When the caller's session began: the sign-in (`auth_time`).
+    pub session_started: i64,
 }
 
 impl Caller {
@@ -39,7 +41,7 @@ impl Caller {
         let held = &self.user.scopes;
         self.claims
             .scopes()
-            .filter(move |s| held.split_whitespace().any(|h| h == *s))
+            .filter(move |s| scopes::user_holds(held, s))
     }
 
     /// RFC 6750: a token without `scope` gets 403 `insufficient_scope`.
@@ -87,6 +89,31 @@ impl FromRequest for Caller {
                 }
                 Presented::Nothing => Err(ApiError::MissingToken),
             }
+        })
+    }
+}
+
+/// The person signed in with this browser: the session cookies only. A
+/// bearer header is ignored, so that an access token held by some
+/// application can never act as the person's sign-in (at `/authorize`).
+pub struct BrowserCaller(pub Caller);
+
+impl FromRequest for BrowserCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let req = req.clone();
+        Box::pin(async move {
+            let state =
+                state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+            let jar = BrowserCookies::new(&state.settings);
+            let access = jar.read(&req, jar.session_name()).filter(|v| !v.is_empty());
+            let refresh = jar.read(&req, jar.refresh_name()).filter(|v| !v.is_empty());
+            from_cookies(&state, &req, jar, access, refresh)
+                .await
+                .map(BrowserCaller)
         })
     }
 }
@@ -141,7 +168,7 @@ async fn renew(
         user,
         successor,
         scopes,
-    }) = session::rotate(state, presented, None, "cookie").await?
+    }) = session::rotate(state, presented, None, None, "cookie").await?
     else {
         return Err(ApiError::InvalidToken("the session has ended".into()));
     };
@@ -164,6 +191,7 @@ async fn renew(
         user,
         claims,
         session_ends: session.expires_at,
+        session_started: session.created_at,
     })
 }
 
@@ -208,10 +236,11 @@ pub async fn caller_for(state: &AppState, claims: Claims) -> Result<Caller, ApiE
     .await?;
     match found {
         Some((_, None)) => Err(ApiError::InvalidToken("the session has ended".into())),
-        Some((user, Some(session_ends))) if !user.disabled => Ok(Caller {
+        Some((user, Some(times))) if !user.disabled => Ok(Caller {
             user,
             claims,
-            session_ends,
+            session_ends: times.ends,
+            session_started: times.started,
         }),
         Some(_) => Err(ApiError::InvalidToken("the user is disabled".into())),
         None => Err(ApiError::InvalidToken("the user no longer exists".into())),

@@ -40,6 +40,44 @@ pub struct SetupPage<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "consent.html")]
+pub struct ConsentPage<'a> {
+    pub client_name: &'a str,
+    pub email: &'a str,
+    pub scopes: Vec<ScopeLine>,
+    /// Where the answer goes (the redirect URI's host), so the person can
+    /// tell a look-alike application.
+    pub redirect_host: String,
+    /// The authorization request, carried through the form.
+    pub hidden: Vec<(&'static str, String)>,
+    pub csrf_token: &'a str,
+}
+
+/// One scope on the consent page: its name and what it lets the
+/// application do.
+pub struct ScopeLine {
+    pub name: String,
+    pub meaning: &'static str,
+}
+
+impl ScopeLine {
+    pub fn of(scope: &str) -> Self {
+        let meaning = match scope {
+            "openid" => "Know who you are (a stable identifier of your account)",
+            "email" => "See your email address",
+            "profile" => "See your basic profile",
+            "offline_access" => "Stay signed in when you are not using it",
+            "admin" => "Administer latchkey's users",
+            _ => "Use this permission of your account",
+        };
+        Self {
+            name: scope.to_owned(),
+            meaning,
+        }
+    }
+}
+
+#[derive(Template)]
 #[template(path = "message.html")]
 pub struct MessagePage<'a> {
     pub title: &'a str,

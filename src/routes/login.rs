@@ -35,7 +35,9 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         .get("signed_out")
         .is_some()
         .then_some("You have been signed out.");
-    login_form(&req, &state, StatusCode::OK, notice, None, "", &next)
+    // An application's `login_hint`, carried here by /authorize.
+    let email = query.get("login_hint").unwrap_or("");
+    login_form(&req, &state, StatusCode::OK, notice, None, email, &next)
 }
 
 fn login_form(
@@ -202,7 +204,7 @@ pub async fn sign_in(
     next: &str,
 ) -> Result<HttpResponse, ApiError> {
     let scopes = user.scope_list();
-    let (session_id, refresh) = session::open(state, user, &scopes).await?;
+    let (session_id, refresh) = session::open(state, user, &scopes, None).await?;
     let access = state
         .signer
         .issue(&user.email, &scopes, Some(session_id))
@@ -234,7 +236,7 @@ pub async fn logout(
         .read(&req, jar.session_name())
         .and_then(|t| state.signer.verify(&t).ok())
         .and_then(|claims| claims.session_id());
-    let ended = session::end(&state, refresh, access_session).await;
+    let ended = session::end(&state, refresh, access_session, None).await;
     match ended {
         Ok(session_id) => tracing::info!(event = "logout", session_id, "signed out"),
         Err(e) => return error_page(e.into()),

@@ -15,7 +15,14 @@ pub fn safe_next(raw: Option<&str>) -> String {
 /// `/`, no `\` (browsers treat it as `/`), no control characters (browsers
 /// strip tab, CR and LF, so `/\t/evil` becomes `//evil`), and the same holds
 /// after percent-decoding, in case a proxy or the app decodes it again.
-fn is_local_path(path: &str) -> bool {
+/// Past the first `?` nothing can change the origin, so a query (such as
+/// an authorization request's, with its encoded redirect URI) is only
+/// refused for white space and control characters.
+fn is_local_path(target: &str) -> bool {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    if query.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return false;
+    }
     let mut current = path.to_owned();
     for _ in 0..3 {
         if !is_plain_local(&current) {
@@ -44,7 +51,15 @@ mod tests {
 
     #[test]
     fn local_paths_are_kept() {
-        for path in ["/", "/account", "/a/b?c=d&e=f", "/docs#top", "/caf%C3%A9"] {
+        for path in [
+            "/",
+            "/account",
+            "/a/b?c=d&e=f",
+            "/docs#top",
+            "/caf%C3%A9",
+            "/authorize?client_id=a&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&scope=openid%20email",
+            "/authorize?state=%5C%25zz",
+        ] {
             assert_eq!(safe_next(Some(path)), path);
         }
     }
@@ -68,6 +83,8 @@ mod tests {
             "/%0d%0a/evil.example",
             "/%252F%252Fevil.example",
             "/%zz",
+            "/%2F/evil.example?x=1",
+            "/x?a=\tb",
         ] {
             assert_eq!(safe_next(Some(path)), "/", "{path:?}");
         }

@@ -1,17 +1,20 @@
-//! `POST /token` (password and refresh grants) and `POST /token/revoke`.
+//! `POST /token` (password, refresh, authorization-code and
+//! client-credentials grants) and `POST /token/revoke`.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
-use super::form::Form;
 use std::net::IpAddr;
 
+use super::client_auth::{Authenticated, Presented, UnknownId, authenticate};
+use super::form::Form;
+use crate::auth::authorization::{self, Exchange};
 use crate::auth::refresh::RefreshToken;
 use crate::auth::scopes;
 use crate::auth::session;
-use crate::auth::{AuthError, authenticate};
-use crate::db::users::User;
+use crate::auth::{AuthError, authenticate as authenticate_user};
+use crate::db::{self, clients::Client};
 use crate::error::ApiError;
 use crate::http::client_address::client_address;
 use crate::state::AppState;
@@ -21,7 +24,8 @@ struct TokenResponse {
     access_token: String,
     token_type: &'static str,
     expires_in: u64,
-    refresh_token: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<String>,
     scope: String,
 }
 
@@ -30,13 +34,61 @@ pub async fn token(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let form = Form::read(&req, payload).await?;
+    let mut form = Form::read(&req, payload).await?;
+    let presented = Presented::read(&req, &mut form)?;
     match Grant::try_from(form)? {
         Grant::Password(grant) => {
-            let client = client_address(&req, &state.settings.trusted_proxies);
-            password_grant(&state, client, grant).await
+            if !state.settings.password_grant {
+                return Err(ApiError::UnsupportedGrantType);
+            }
+            let client = authenticate(&state, presented, UnknownId::Ignore).await?;
+            require_grant(&client, "password")?;
+            let address = client_address(&req, &state.settings.trusted_proxies);
+            password_grant(&state, address, grant, client.id()).await
         }
-        Grant::Refresh(grant) => refresh_grant(&state, grant).await,
+        Grant::Refresh(grant) => {
+            let client = authenticate(&state, presented, UnknownId::Ignore).await?;
+            require_grant(&client, "refresh_token")?;
+            refresh_grant(&state, grant, client.id()).await
+        }
+        Grant::AuthorizationCode(grant) => {
+            let basic = presented.is_basic();
+            match authenticate(&state, presented, UnknownId::Refuse).await? {
+                Authenticated::Client(client) => {
+                    require_grant_of(&client, "authorization_code")?;
+                    code_grant(&state, grant, &client).await
+                }
+                Authenticated::BuiltIn => Err(ApiError::InvalidClient { basic }),
+            }
+        }
+        Grant::ClientCredentials(grant) => {
+            let basic = presented.is_basic();
+            match authenticate(&state, presented, UnknownId::Refuse).await? {
+                Authenticated::Client(client) if !client.is_public() => {
+                    require_grant_of(&client, "client_credentials")?;
+                    client_credentials_grant(&state, grant, &client)
+                }
+                _ => Err(ApiError::InvalidClient { basic }),
+            }
+        }
+    }
+}
+
+/// A registered client may use only the grants it was registered for.
+fn require_grant(client: &Authenticated, grant: &'static str) -> Result<(), ApiError> {
+    match client {
+        Authenticated::BuiltIn => Ok(()),
+        Authenticated::Client(client) => require_grant_of(client, grant),
+    }
+}
+
+fn require_grant_of(client: &Client, grant: &'static str) -> Result<(), ApiError> {
+    if client.allows_grant(grant) {
+        Ok(())
+    } else {
+        Err(ApiError::UnauthorizedClient(
+            "This client is not registered for this grant type",
+        ))
     }
 }
 
@@ -44,6 +96,8 @@ pub async fn token(
 enum Grant {
     Password(PasswordGrant),
     Refresh(RefreshGrant),
+    AuthorizationCode(CodeGrant),
+    ClientCredentials(ClientCredentialsGrant),
 }
 
 struct PasswordGrant {
@@ -54,6 +108,16 @@ struct PasswordGrant {
 
 struct RefreshGrant {
     refresh_token: String,
+    scope: Option<String>,
+}
+
+struct CodeGrant {
+    code: String,
+    redirect_uri: Option<String>,
+    code_verifier: Option<String>,
+}
+
+struct ClientCredentialsGrant {
     scope: Option<String>,
 }
 
@@ -94,6 +158,18 @@ impl TryFrom<Form> for Grant {
                     scope,
                 }))
             }
+            "authorization_code" => {
+                let code = form
+                    .take("code")
+                    .filter(|c| !c.is_empty())
+                    .ok_or_else(|| ApiError::InvalidRequest("code is required".into()))?;
+                Ok(Self::AuthorizationCode(CodeGrant {
+                    code,
+                    redirect_uri: form.take("redirect_uri"),
+                    code_verifier: form.take("code_verifier"),
+                }))
+            }
+            "client_credentials" => Ok(Self::ClientCredentials(ClientCredentialsGrant { scope })),
             _ => Err(ApiError::UnsupportedGrantType),
         }
     }
@@ -104,9 +180,10 @@ async fn password_grant(
     state: &AppState,
     client: IpAddr,
     grant: PasswordGrant,
+    client_id: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
     let (username, password) = (&grant.username, &grant.password);
-    let user = match authenticate(state, client, username, password, None).await {
+    let user = match authenticate_user(state, client, username, password, None).await {
         Ok(user) => user,
         Err(e) => {
             if matches!(e, AuthError::InvalidCredentials) {
@@ -116,43 +193,123 @@ async fn password_grant(
         }
     };
     let scopes = narrow_scopes(&user.scope_list(), grant.scope.as_deref())?;
-    let (session, refresh) = session::open(state, &user, &scopes).await?;
+    let (session, refresh) = session::open(state, &user, &scopes, client_id).await?;
     tracing::info!(
         event = "login_succeeded",
         via = "token",
         client = %client,
+        client_id,
         user_id = user.id,
         session_id = session,
         "password grant"
     );
-    token_response(state, &user, &scopes, session, refresh)
+    token_response(state, &user.email, &scopes, Some(session), Some(refresh), client_id)
 }
 
 #[tracing::instrument(skip_all, fields(grant = "refresh_token"))]
-async fn refresh_grant(state: &AppState, grant: RefreshGrant) -> Result<HttpResponse, ApiError> {
+async fn refresh_grant(
+    state: &AppState,
+    grant: RefreshGrant,
+    client_id: Option<&str>,
+) -> Result<HttpResponse, ApiError> {
     let presented = RefreshToken::parse(&grant.refresh_token).ok_or(ApiError::InvalidGrant)?;
-    let rotated = session::rotate(state, presented, grant.scope, "token")
+    let client = client_id.map(str::to_owned);
+    let rotated = session::rotate(state, presented, grant.scope, client, "token")
         .await?
         .ok_or(ApiError::InvalidGrant)?;
     token_response(
         state,
-        &rotated.user,
+        &rotated.user.email,
         &rotated.scopes,
-        rotated.session.id,
-        rotated.successor,
+        Some(rotated.session.id),
+        Some(rotated.successor),
+        client_id,
     )
+}
+
+#[tracing::instrument(skip_all, fields(grant = "authorization_code", client_id = %client.id))]
+async fn code_grant(
+    state: &AppState,
+    grant: CodeGrant,
+    client: &Client,
+) -> Result<HttpResponse, ApiError> {
+    let policy = session::refresh_policy(state);
+    let client_id = client.id.clone();
+    let exchanged = db::run(&state.pool, move |conn| {
+        let presented = authorization::Presented {
+            code: &grant.code,
+            client_id: &client_id,
+            redirect_uri: grant.redirect_uri.as_deref(),
+            code_verifier: grant.code_verifier.as_deref(),
+        };
+        authorization::exchange(conn, &presented, policy)
+    })
+    .await?;
+    match exchanged {
+        Exchange::Issued {
+            session,
+            refresh,
+            user,
+            scopes,
+            ..
+        } => {
+            tracing::info!(
+                event = "code_exchanged",
+                user_id = user.id,
+                session_id = session.id,
+                "authorization code exchanged"
+            );
+            token_response(
+                state,
+                &user.email,
+                &scopes,
+                Some(session.id),
+                Some(refresh),
+                Some(&client.id),
+            )
+        }
+        Exchange::Refused(why) => {
+            tracing::info!(event = "code_refused", reason = why, "authorization code refused");
+            Err(ApiError::InvalidCode(why))
+        }
+        Exchange::Replayed { revoked_session } => {
+            tracing::warn!(
+                event = "code_replayed",
+                revoked_session,
+                "an authorization code was presented again; what it issued is revoked"
+            );
+            Err(ApiError::InvalidCode(
+                "The authorization code was already used",
+            ))
+        }
+    }
+}
+
+/// An access token for the client itself: `sub` is its id, no session,
+/// no refresh token (RFC 6749 §4.4.3).
+#[tracing::instrument(skip_all, fields(grant = "client_credentials", client_id = %client.id))]
+fn client_credentials_grant(
+    state: &AppState,
+    grant: ClientCredentialsGrant,
+    client: &Client,
+) -> Result<HttpResponse, ApiError> {
+    let scopes =
+        authorization::requested_scopes(client, grant.scope.as_deref()).map_err(ApiError::InvalidScope)?;
+    tracing::info!(event = "client_token_issued", "client credentials grant");
+    token_response(state, &client.id, &scopes, None, None, Some(&client.id))
 }
 
 fn token_response(
     state: &AppState,
-    user: &User,
+    subject: &str,
     scopes: &[String],
-    session_id: i64,
-    refresh: RefreshToken,
+    session_id: Option<i64>,
+    refresh: Option<RefreshToken>,
+    client_id: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
     let access = state
         .signer
-        .issue(&user.email, scopes, Some(session_id))
+        .issue_to(subject, scopes, session_id, client_id)
         .map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -161,7 +318,7 @@ fn token_response(
             access_token: access.token,
             token_type: "bearer",
             expires_in: access.expires_in,
-            refresh_token: refresh.expose().to_owned(),
+            refresh_token: refresh.map(|r| r.expose().to_owned()),
             scope: scopes.join(" "),
         }))
 }
@@ -171,13 +328,16 @@ fn narrow_scopes(held: &[String], requested: Option<&str>) -> Result<Vec<String>
 }
 
 /// RFC 7009: revokes the session of a refresh token (or of an access
-/// token). Unknown and malformed tokens get the same 200.
+/// token). Unknown and malformed tokens, and tokens of another client, get
+/// the same 200 and are left alone.
 pub async fn revoke(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut form = Form::read(&req, payload).await?;
+    let presented = Presented::read(&req, &mut form)?;
+    let client = authenticate(&state, presented, UnknownId::Ignore).await?;
     let token = form
         .take("token")
         .ok_or_else(|| ApiError::InvalidRequest("token is required".into()))?;
@@ -188,11 +348,13 @@ pub async fn revoke(
         .is_none()
         .then(|| state.signer.verify(token).ok().and_then(|c| c.session_id()))
         .flatten();
-    let session_id = session::end(&state, refresh, access_session).await?;
+    let client_id = client.id().map(str::to_owned);
+    let session_id = session::end(&state, refresh, access_session, client_id).await?;
     if let Some(session_id) = session_id {
         tracing::info!(
             event = "session_revoked",
             via = "revoke",
+            client_id = client.id(),
             session_id,
             "token revoked"
         );

@@ -28,16 +28,33 @@ pub async fn metadata(state: web::Data<AppState>) -> Result<HttpResponse, ApiErr
     if !scopes.iter().any(|s| s == "admin") {
         scopes.push("admin".to_owned());
     }
+    for identity in ["openid", "email", "profile"] {
+        if !scopes.iter().any(|s| s == identity) {
+            scopes.push(identity.to_owned());
+        }
+    }
     scopes.sort();
+    let mut grants = vec!["authorization_code", "refresh_token", "client_credentials"];
+    if state.settings.password_grant {
+        grants.insert(0, "password");
+    }
+    // "none": public clients, and the built-in seed-compatible client.
+    let auth_methods = ["client_secret_basic", "client_secret_post", "none"];
     Ok(HttpResponse::Ok().json(json!({
         "issuer": issuer,
+        "authorization_endpoint": format!("{issuer}/authorize"),
         "token_endpoint": format!("{issuer}/token"),
         "revocation_endpoint": format!("{issuer}/token/revoke"),
+        "introspection_endpoint": format!("{issuer}/token/introspect"),
         "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
-        "grant_types_supported": ["password", "refresh_token"],
-        "response_types_supported": [],
-        "token_endpoint_auth_methods_supported": ["none"],
-        "revocation_endpoint_auth_methods_supported": ["none"],
+        "grant_types_supported": grants,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": auth_methods,
+        "revocation_endpoint_auth_methods_supported": auth_methods,
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "authorization_response_iss_parameter_supported": true,
         "scopes_supported": scopes,
     })))
 }

@@ -156,7 +156,7 @@ async fn an_unknown_grant_type_is_unsupported_grant_type() {
         .post_form(
             "/token",
             &[
-                ("grant_type", "client_credentials"),
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
                 ("username", EMAIL),
                 ("password", PASSWORD),
             ],
