@@ -5,11 +5,15 @@
 
 mod app;
 mod form;
+mod oauth;
 mod postgres;
 mod responses;
 
 pub use app::{TestApp, test_settings};
 pub use form::form;
+pub use oauth::{
+    Browser, ClientSpec, Pkce, TestClient, hidden_fields, hidden_value, location, query_param,
+};
 pub use postgres::PgDatabase;
 pub use responses::{SetCookie, assert_invalid_grant, assert_page_headers, set_cookies};
 
