@@ -142,9 +142,9 @@ pub struct Presented<'a> {
 pub enum Exchange {
     /// A new session for the client, with what an id_token will need.
     Issued {
-        session: Session,
+        session: Box<Session>,
         refresh: RefreshToken,
-        user: User,
+        user: Box<User>,
         scopes: Vec<String>,
         nonce: Option<String>,
         auth_time: i64,
@@ -214,14 +214,15 @@ pub fn exchange(
             client_id: Some(&code.client_id),
             verified_hash: None,
         };
-        let Some((session, refresh)) = rotation::create_within(conn, opening, &scopes, policy)? else {
+        let Some((session, refresh)) = rotation::create_within(conn, opening, &scopes, policy)?
+        else {
             return Ok(Exchange::Refused("The user can no longer sign in"));
         };
         authorization_codes::record_issued(conn, &hash, session.id)?;
         Ok(Exchange::Issued {
-            session,
+            session: Box::new(session),
             refresh,
-            user,
+            user: Box::new(user),
             scopes,
             nonce: code.nonce,
             auth_time: code.auth_time,

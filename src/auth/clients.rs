@@ -53,13 +53,19 @@ pub fn secret_matches(client: &Client, presented: &str) -> bool {
 pub fn check_redirect_uri(uri: &str) -> Result<(), String> {
     let parsed = Url::parse(uri).map_err(|e| format!("{uri:?} is not an absolute URI ({e})"))?;
     if parsed.fragment().is_some() || uri.contains('#') {
-        return Err(format!("{uri:?} has a fragment, which a redirect URI must not have"));
+        return Err(format!(
+            "{uri:?} has a fragment, which a redirect URI must not have"
+        ));
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(format!("{uri:?} has user info (user@), which is not allowed"));
+        return Err(format!(
+            "{uri:?} has user info (user@), which is not allowed"
+        ));
     }
     if uri.contains('*') {
-        return Err(format!("{uri:?} has a wildcard; redirect URIs are compared exactly"));
+        return Err(format!(
+            "{uri:?} has a wildcard; redirect URIs are compared exactly"
+        ));
     }
     if uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(format!("{uri:?} contains white space"));

@@ -243,7 +243,9 @@ impl TokenSigner {
             jti: random_token(16),
             iss: self.issuer.clone(),
             scope: scopes.join(" "),
-            aud: client_id.map(str::to_owned).or_else(|| self.audience.clone()),
+            aud: client_id
+                .map(str::to_owned)
+                .or_else(|| self.audience.clone()),
             sid: session_id.map(|id| id.to_string()),
             client_id: client_id.map(str::to_owned),
         };

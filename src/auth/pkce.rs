@@ -20,7 +20,9 @@ fn is_pkce_text(text: &str, min: usize) -> bool {
 pub fn is_s256_challenge(challenge: &str) -> bool {
     challenge.len() == 43
         && is_pkce_text(challenge, 43)
-        && URL_SAFE_NO_PAD.decode(challenge).is_ok_and(|b| b.len() == 32)
+        && URL_SAFE_NO_PAD
+            .decode(challenge)
+            .is_ok_and(|b| b.len() == 32)
 }
 
 /// The S256 challenge of `verifier`.
@@ -44,7 +46,10 @@ mod tests {
         assert_eq!(s256(verifier), challenge);
         assert!(is_s256_challenge(challenge));
         assert!(verifies(verifier, challenge));
-        assert!(!verifies("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXj", challenge));
+        assert!(!verifies(
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXj",
+            challenge
+        ));
     }
 
     #[test]

@@ -37,8 +37,8 @@ pub enum Rotation {
     /// A live successor (new, or the same one again within the grace), with
     /// the scopes its access token carries.
     Rotated {
-        session: Session,
-        user: User,
+        session: Box<Session>,
+        user: Box<User>,
         token: RefreshToken,
         scopes: Vec<String>,
     },
@@ -135,8 +135,8 @@ pub fn rotate(
                 let expires_at = policy.token_expiry(session.expires_at);
                 sessions::insert_token(conn, &successor.hash(), session.id, expires_at)?;
                 return Ok(Rotation::Rotated {
-                    session,
-                    user,
+                    session: Box::new(session),
+                    user: Box::new(user),
                     token: successor,
                     scopes: granted,
                 });
@@ -150,8 +150,8 @@ pub fn rotate(
         };
         match (again, scopes) {
             (Some(token), Ok(scopes)) => Ok(Rotation::Rotated {
-                session,
-                user,
+                session: Box::new(session),
+                user: Box::new(user),
                 token,
                 scopes,
             }),

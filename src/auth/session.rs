@@ -94,8 +94,8 @@ pub async fn rotate(
             token,
             scopes,
         } => Ok(Some(Rotated {
-            session,
-            user,
+            session: *session,
+            user: *user,
             successor: token,
             scopes,
         })),

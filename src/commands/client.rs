@@ -99,7 +99,12 @@ pub fn remove(conn: &mut AnyConnection, client_id: &str) -> anyhow::Result<()> {
     if !clients::remove(conn, client_id)? {
         bail!("no application with client_id {client_id}");
     }
-    tracing::info!(event = "client_removed", via = "cli", client_id, "application removed");
+    tracing::info!(
+        event = "client_removed",
+        via = "cli",
+        client_id,
+        "application removed"
+    );
     println!("removed application {client_id}; its sessions and tokens have ended");
     Ok(())
 }
@@ -108,22 +113,25 @@ pub fn remove(conn: &mut AnyConnection, client_id: &str) -> anyhow::Result<()> {
 pub fn new_secret(conn: &mut AnyConnection, client_id: &str) -> anyhow::Result<()> {
     let secret = fresh_secret();
     let hash = secret_hash(&secret);
-    let replaced = write_transaction(conn, |conn| {
-        match clients::find(conn, client_id)? {
-            None => Ok::<_, diesel::result::Error>(Err(format!(
-                "no application with client_id {client_id}"
-            ))),
-            Some(client) if client.is_public() => Ok(Err(format!(
-                "{client_id} is a public client; it has no secret"
-            ))),
-            Some(_) => {
-                clients::set_secret_hash(conn, client_id, &hash)?;
-                Ok(Ok(()))
-            }
+    let replaced = write_transaction(conn, |conn| match clients::find(conn, client_id)? {
+        None => Ok::<_, diesel::result::Error>(Err(format!(
+            "no application with client_id {client_id}"
+        ))),
+        Some(client) if client.is_public() => Ok(Err(format!(
+            "{client_id} is a public client; it has no secret"
+        ))),
+        Some(_) => {
+            clients::set_secret_hash(conn, client_id, &hash)?;
+            Ok(Ok(()))
         }
     })?;
     replaced.map_err(anyhow::Error::msg)?;
-    tracing::info!(event = "client_secret_changed", via = "cli", client_id, "new client secret");
+    tracing::info!(
+        event = "client_secret_changed",
+        via = "cli",
+        client_id,
+        "new client secret"
+    );
     println!("client_secret: {secret}");
     Ok(())
 }

@@ -55,7 +55,11 @@ pub fn claim(conn: &mut AnyConnection, code_hash: &str, now: i64) -> QueryResult
 }
 
 /// Records the session the code's exchange opened, for revocation on replay.
-pub fn record_issued(conn: &mut AnyConnection, code_hash: &str, session_id: i64) -> QueryResult<()> {
+pub fn record_issued(
+    conn: &mut AnyConnection,
+    code_hash: &str,
+    session_id: i64,
+) -> QueryResult<()> {
     diesel::update(authorization_codes::table.filter(authorization_codes::code_hash.eq(code_hash)))
         .set(authorization_codes::issued_session_id.eq(session_id))
         .execute(conn)

@@ -6,10 +6,10 @@
 
 use diesel::prelude::*;
 
+use super::AnyConnection;
 use super::ids::random_id;
 use super::schema::{refresh_tokens, sessions, users};
 use super::users::User;
-use super::AnyConnection;
 use crate::clock::{now_millis, now_unix};
 
 /// A live session: who, with which scopes, until when.

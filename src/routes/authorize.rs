@@ -99,7 +99,14 @@ pub async fn decide(
                 client_id = %request.client.id,
                 "the person refused the application"
             );
-            request.error("access_denied", "The person denied the request", &state)
+            let denied = "The person denied the request";
+            error_redirect(
+                &request,
+                "access_denied",
+                denied,
+                &state,
+                StatusCode::SEE_OTHER,
+            )
         }
         _ => refused_page("The form did not say whether to allow or deny."),
     }
@@ -152,7 +159,11 @@ async fn proceed(
         return issue(state, &request, &caller, StatusCode::FOUND).await;
     }
     if request.prompt == Prompt::None {
-        return request.error("consent_required", "The person has not allowed this yet", state);
+        return request.error(
+            "consent_required",
+            "The person has not allowed this yet",
+            state,
+        );
     }
     consent_page(req, state, &request, &caller, &scopes)
 }
@@ -312,7 +323,14 @@ impl Refusal {
                 state: client_state,
                 error,
                 description,
-            } => error_redirect(&redirect_uri, client_state.as_deref(), error, &description, state),
+            } => redirect_error(
+                &redirect_uri,
+                client_state.as_deref(),
+                error,
+                &description,
+                state,
+                StatusCode::FOUND,
+            ),
             Self::Unavailable(e) => error_page(e),
         }
     }
@@ -329,12 +347,16 @@ impl AuthorizationRequest {
             .await
             .map_err(|e| Refusal::Unavailable(e.into()))?
             .ok_or_else(|| {
-                tracing::info!(event = "authorize_refused", reason = "unknown client", "authorization request refused");
+                tracing::info!(
+                    event = "authorize_refused",
+                    reason = "unknown client",
+                    "authorization request refused"
+                );
                 Refusal::Page("The application is not registered here.".into())
             })?;
-        let redirect_uri = form.take("redirect_uri").ok_or_else(|| {
-            Refusal::Page("The request has no redirect_uri.".into())
-        })?;
+        let redirect_uri = form
+            .take("redirect_uri")
+            .ok_or_else(|| Refusal::Page("The request has no redirect_uri.".into()))?;
         // Exact string comparison (RFC 9700 §4.1.3): no prefix, no
         // normalisation, no port leeway.
         if !client.redirect_uris().any(|uri| uri == redirect_uri) {
@@ -378,7 +400,10 @@ impl AuthorizationRequest {
             }
             (Some(c), Some("S256")) if pkce::is_s256_challenge(&c) => c,
             (Some(_), Some("S256")) => {
-                return Err(fail("invalid_request", "code_challenge is not an S256 challenge"));
+                return Err(fail(
+                    "invalid_request",
+                    "code_challenge is not an S256 challenge",
+                ));
             }
             (Some(_), Some(_)) => {
                 return Err(fail(
@@ -388,9 +413,13 @@ impl AuthorizationRequest {
             }
         };
         let scope_param = form.take("scope");
-        let scopes = authorization::requested_scopes(&client, scope_param.as_deref()).map_err(
-            |scope| fail("invalid_scope", &format!("The scope {scope:?} is not allowed for this application")),
-        )?;
+        let scopes =
+            authorization::requested_scopes(&client, scope_param.as_deref()).map_err(|scope| {
+                fail(
+                    "invalid_scope",
+                    &format!("The scope {scope:?} is not allowed for this application"),
+                )
+            })?;
         let prompt = match form.take("prompt").as_deref().map(str::trim) {
             None | Some("") => Prompt::Nothing,
             Some("none") => Prompt::None,
@@ -407,7 +436,12 @@ impl AuthorizationRequest {
             None => None,
             Some(text) => match text.parse::<i64>() {
                 Ok(seconds) if seconds >= 0 => Some(seconds),
-                _ => return Err(fail("invalid_request", "max_age must be a number of seconds")),
+                _ => {
+                    return Err(fail(
+                        "invalid_request",
+                        "max_age must be a number of seconds",
+                    ));
+                }
             },
         };
         Ok(Self {
@@ -450,38 +484,57 @@ impl AuthorizationRequest {
     }
 
     fn error(&self, error: &'static str, description: &str, state: &AppState) -> HttpResponse {
-        error_redirect(
-            &self.redirect_uri,
-            self.state.as_deref(),
-            error,
-            description,
-            state,
-        )
+        error_redirect(self, error, description, state, StatusCode::FOUND)
     }
 }
 
-/// RFC 6749 §4.1.2.1, with `iss` (RFC 9207).
+/// A checked request's error, answered with `status` (303 after a form).
 fn error_redirect(
+    request: &AuthorizationRequest,
+    error: &'static str,
+    description: &str,
+    state: &AppState,
+    status: StatusCode,
+) -> HttpResponse {
+    redirect_error(
+        &request.redirect_uri,
+        request.state.as_deref(),
+        error,
+        description,
+        state,
+        status,
+    )
+}
+
+/// RFC 6749 §4.1.2.1, with `iss` (RFC 9207).
+fn redirect_error(
     redirect_uri: &str,
     client_state: Option<&str>,
     error: &'static str,
     description: &str,
     state: &AppState,
+    status: StatusCode,
 ) -> HttpResponse {
-    tracing::info!(event = "authorize_error", error, "authorization request answered with an error");
+    tracing::info!(
+        event = "authorize_error",
+        error,
+        "authorization request answered with an error"
+    );
     let mut params = vec![("error", error), ("error_description", description)];
     if let Some(s) = client_state {
         params.push(("state", s));
     }
     params.push(("iss", &state.settings.issuer));
-    redirect_with(redirect_uri, &params, StatusCode::FOUND)
+    redirect_with(redirect_uri, &params, status)
 }
 
 /// `redirect_uri` (registered, so it parses) with `params` added to its
 /// query, which it may already have.
 fn redirect_with(redirect_uri: &str, params: &[(&str, &str)], status: StatusCode) -> HttpResponse {
     let Ok(mut target) = Url::parse(redirect_uri) else {
-        return error_page(ApiError::internal("a registered redirect URI does not parse"));
+        return error_page(ApiError::internal(
+            "a registered redirect URI does not parse",
+        ));
     };
     target.query_pairs_mut().extend_pairs(params);
     HttpResponse::build(status)

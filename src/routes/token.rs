@@ -203,7 +203,14 @@ async fn password_grant(
         session_id = session,
         "password grant"
     );
-    token_response(state, &user.email, &scopes, Some(session), Some(refresh), client_id)
+    token_response(
+        state,
+        &user.email,
+        &scopes,
+        Some(session),
+        Some(refresh),
+        client_id,
+    )
 }
 
 #[tracing::instrument(skip_all, fields(grant = "refresh_token"))]
@@ -269,7 +276,11 @@ async fn code_grant(
             )
         }
         Exchange::Refused(why) => {
-            tracing::info!(event = "code_refused", reason = why, "authorization code refused");
+            tracing::info!(
+                event = "code_refused",
+                reason = why,
+                "authorization code refused"
+            );
             Err(ApiError::InvalidCode(why))
         }
         Exchange::Replayed { revoked_session } => {
@@ -293,8 +304,8 @@ fn client_credentials_grant(
     grant: ClientCredentialsGrant,
     client: &Client,
 ) -> Result<HttpResponse, ApiError> {
-    let scopes =
-        authorization::requested_scopes(client, grant.scope.as_deref()).map_err(ApiError::InvalidScope)?;
+    let scopes = authorization::requested_scopes(client, grant.scope.as_deref())
+        .map_err(ApiError::InvalidScope)?;
     tracing::info!(event = "client_token_issued", "client credentials grant");
     token_response(state, &client.id, &scopes, None, None, Some(&client.id))
 }

@@ -3,6 +3,7 @@
 //! `tests/support` (shared with the browser tests).
 
 mod admin;
+mod applications;
 mod bad_input;
 mod browser_flow;
 mod cli;

@@ -64,6 +64,26 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// `POST path` with `fields`, the client authenticating with HTTP
+    /// Basic (`client_secret_basic`).
+    pub async fn client_basic(
+        &self,
+        path: &str,
+        id: &str,
+        secret: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(self.url(path))
+            .basic_auth(id, Some(secret))
+            .form(fields)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
 /// A PKCE verifier and its S256 challenge.
 pub struct Pkce {
     pub verifier: String,
@@ -128,7 +148,12 @@ impl Browser {
 
     /// Signs in on the login page that `login_page` (a `/login?...` URL)
     /// shows; returns the answer to the form (a 303 on success).
-    pub async fn sign_in(&self, login_page: &str, email: &str, password: &str) -> reqwest::Response {
+    pub async fn sign_in(
+        &self,
+        login_page: &str,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
         let page = self.get(login_page).await;
         assert_eq!(page.status(), 200, "the login page");
         let html = page.text().await.expect("body");
@@ -172,18 +197,44 @@ pub fn hidden_value(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker)? + marker.len();
     let end = html[start..].find('"')? + start;
-    Some(
-        html[start..end]
-            .replace("&#x2f;", "/")
-            .replace("&#x2F;", "/")
-            .replace("&#x27;", "'")
-            .replace("&#39;", "'")
-            .replace("&quot;", "\"")
-            .replace("&#34;", "\"")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&"),
-    )
+    Some(unescape(&html[start..end]))
+}
+
+/// Undoes askama's escaping: numeric entities (`&#38;`) and the named
+/// few.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';') else { break };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// All hidden fields of the form in a page, in order.
