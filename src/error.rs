@@ -32,11 +32,10 @@ pub enum ApiError {
     /// An authorization code refused, and why (safe to tell the client).
     #[error("authorization code refused: {0}")]
     InvalidCode(&'static str),
-    /// Client authentication failed; `basic` when it came in an
-    /// `Authorization: Basic` header (RFC 6749 §5.2: then 401 with a
+    /// Client authentication failed (RFC 6749 §5.2: 401 with a
     /// `WWW-Authenticate: Basic` challenge).
     #[error("client authentication failed")]
-    InvalidClient { basic: bool },
+    InvalidClient,
     /// A known client asked for a grant it is not registered for.
     #[error("unauthorized client: {0}")]
     UnauthorizedClient(&'static str),
@@ -95,7 +94,7 @@ impl ResponseError for ApiError {
             Self::InvalidCredentials
             | Self::MissingToken
             | Self::InvalidToken(_)
-            | Self::InvalidClient { .. } => StatusCode::UNAUTHORIZED,
+            | Self::InvalidClient => StatusCode::UNAUTHORIZED,
             Self::InvalidRequest(_)
             | Self::UnsupportedGrantType
             | Self::InvalidScope(_)
@@ -123,13 +122,13 @@ impl ResponseError for ApiError {
                 "This grant_type is not supported here",
             ),
             Self::InvalidCode(why) => oauth_body("invalid_grant", why),
-            Self::InvalidClient { basic } => {
-                if *basic {
-                    response.insert_header((
-                        header::WWW_AUTHENTICATE,
-                        HeaderValue::from_static("Basic realm=\"latchkey\", charset=\"UTF-8\""),
-                    ));
-                }
+            Self::InvalidClient => {
+                // Required when Basic was used; harmless otherwise, and it
+                // tells a client which scheme to use.
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Basic realm=\"latchkey\", charset=\"UTF-8\""),
+                ));
                 oauth_body("invalid_client", "Client authentication failed")
             }
             Self::UnauthorizedClient(why) => oauth_body("unauthorized_client", why),

@@ -19,12 +19,8 @@ pub enum Presented {
     Nothing,
     /// `client_id` without a secret.
     Id(String),
-    /// An id with a secret, and whether it came as HTTP Basic.
-    Secret {
-        id: String,
-        secret: String,
-        basic: bool,
-    },
+    /// An id with a secret (HTTP Basic or in the form).
+    Secret { id: String, secret: String },
 }
 
 impl Presented {
@@ -45,18 +41,10 @@ impl Presented {
                     "client_id differs from the one in the Authorization header".into(),
                 ));
             }
-            return Ok(Self::Secret {
-                id,
-                secret,
-                basic: true,
-            });
+            return Ok(Self::Secret { id, secret });
         }
         Ok(match (form_id, form_secret) {
-            (Some(id), Some(secret)) => Self::Secret {
-                id,
-                secret,
-                basic: false,
-            },
+            (Some(id), Some(secret)) => Self::Secret { id, secret },
             (Some(id), None) => Self::Id(id),
             (None, Some(_)) => {
                 return Err(ApiError::InvalidRequest(
@@ -65,10 +53,6 @@ impl Presented {
             }
             (None, None) => Self::Nothing,
         })
-    }
-
-    pub fn is_basic(&self) -> bool {
-        matches!(self, Self::Secret { basic: true, .. })
     }
 }
 
@@ -107,7 +91,6 @@ pub async fn authenticate(
     presented: Presented,
     unknown: UnknownId,
 ) -> Result<Authenticated, ApiError> {
-    let basic = presented.is_basic();
     let id = match &presented {
         Presented::Nothing => return Ok(Authenticated::BuiltIn),
         Presented::Id(id) | Presented::Secret { id, .. } => id.clone(),
@@ -115,7 +98,7 @@ pub async fn authenticate(
     let found = db::run(&state.pool, move |conn| clients::find(conn, &id)).await?;
     let refuse = || {
         tracing::info!(event = "client_auth_failed", "client authentication failed");
-        ApiError::InvalidClient { basic }
+        ApiError::InvalidClient
     };
     match (found, presented) {
         (None, Presented::Id(_)) if unknown == UnknownId::Ignore => Ok(Authenticated::BuiltIn),
@@ -134,7 +117,7 @@ fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, ApiE
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
-    let malformed = || ApiError::InvalidClient { basic: true };
+    let malformed = || ApiError::InvalidClient;
     let value = value.to_str().map_err(|_| malformed())?;
     let Some((scheme, encoded)) = value.split_once(' ') else {
         return Ok(None);

@@ -44,10 +44,9 @@ pub async fn introspect(
 ) -> Result<HttpResponse, ApiError> {
     let mut form = Form::read(&req, payload).await?;
     let presented = Presented::read(&req, &mut form)?;
-    let basic = presented.is_basic();
     let asker = match authenticate(&state, presented, UnknownId::Refuse).await? {
         Authenticated::Client(client) if !client.is_public() => client,
-        _ => return Err(ApiError::InvalidClient { basic }),
+        _ => return Err(ApiError::InvalidClient),
     };
     let token = form
         .take("token")

@@ -52,23 +52,21 @@ pub async fn token(
             refresh_grant(&state, grant, client.id()).await
         }
         Grant::AuthorizationCode(grant) => {
-            let basic = presented.is_basic();
             match authenticate(&state, presented, UnknownId::Refuse).await? {
                 Authenticated::Client(client) => {
                     require_grant_of(&client, "authorization_code")?;
                     code_grant(&state, grant, &client).await
                 }
-                Authenticated::BuiltIn => Err(ApiError::InvalidClient { basic }),
+                Authenticated::BuiltIn => Err(ApiError::InvalidClient),
             }
         }
         Grant::ClientCredentials(grant) => {
-            let basic = presented.is_basic();
             match authenticate(&state, presented, UnknownId::Refuse).await? {
                 Authenticated::Client(client) if !client.is_public() => {
                     require_grant_of(&client, "client_credentials")?;
                     client_credentials_grant(&state, grant, &client)
                 }
-                _ => Err(ApiError::InvalidClient { basic }),
+                _ => Err(ApiError::InvalidClient),
             }
         }
     }

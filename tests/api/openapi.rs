@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::{EMAIL, PASSWORD, TestApp};
+use crate::support::{ClientSpec, EMAIL, PASSWORD, TestApp};
 
 /// Follows a `$ref` (a JSON pointer into the document), if any.
 fn resolve<'a>(document: &'a Value, node: &'a Value) -> &'a Value {
@@ -202,6 +202,67 @@ async fn every_documented_answer_matches_the_server() {
     call("post", "/token/revoke", unknown).await;
     let nothing = app.post_form("/token/revoke", &[("nothing", "")]).await;
     call("post", "/token/revoke", nothing).await;
+
+    // An application: client credentials, introspection, a wrong secret.
+    let service = app.add_client(ClientSpec {
+        grants: &["client_credentials"],
+        ..ClientSpec::default()
+    });
+    let secret = service.secret.clone().expect("confidential");
+    let own = app
+        .client_basic(
+            "/token",
+            &service.id,
+            &secret,
+            &[("grant_type", "client_credentials")],
+        )
+        .await;
+    call("post", "/token", own).await;
+    let wrong = app
+        .client_basic(
+            "/token",
+            &service.id,
+            "wrong",
+            &[("grant_type", "client_credentials")],
+        )
+        .await;
+    call("post", "/token", wrong).await;
+    let code = app
+        .post_form(
+            "/token",
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", "x"),
+                ("client_id", &service.id),
+                ("client_secret", &secret),
+            ],
+        )
+        .await;
+    call("post", "/token", code).await;
+    for token in [access.as_str(), refresh.as_str(), "garbage"] {
+        let answer = app
+            .client_basic(
+                "/token/introspect",
+                &service.id,
+                &secret,
+                &[("token", token)],
+            )
+            .await;
+        call("post", "/token/introspect", answer).await;
+    }
+    let anonymous = app
+        .post_form("/token/introspect", &[("token", &access)])
+        .await;
+    call("post", "/token/introspect", anonymous).await;
+    let revoke_wrong = app
+        .client_basic(
+            "/token/revoke",
+            &service.id,
+            "wrong",
+            &[("token", &refresh)],
+        )
+        .await;
+    call("post", "/token/revoke", revoke_wrong).await;
 
     call("get", "/users/me", app.get_me(&access).await).await;
     call("get", "/users/me", app.get_me("garbage").await).await;

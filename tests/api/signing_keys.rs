@@ -362,11 +362,16 @@ async fn the_metadata_document_describes_the_endpoints() {
     assert_eq!(meta["jwks_uri"], format!("{issuer}/.well-known/jwks.json"));
     assert_eq!(
         meta["grant_types_supported"],
-        serde_json::json!(["password", "refresh_token"])
+        serde_json::json!([
+            "password",
+            "authorization_code",
+            "refresh_token",
+            "client_credentials"
+        ])
     );
     assert_eq!(
         meta["token_endpoint_auth_methods_supported"],
-        serde_json::json!(["none"])
+        serde_json::json!(["client_secret_basic", "client_secret_post", "none"])
     );
     assert!(meta["response_types_supported"].is_array());
     let scopes = meta["scopes_supported"].as_array().expect("scopes");

@@ -4,7 +4,7 @@ use super::{code_for, exchange};
 use crate::support::{ClientSpec, Pkce, TestApp};
 
 #[tokio::test]
-async fn a_wrong_secret_is_invalid_client_with_a_basic_challenge_when_basic_was_used() {
+async fn a_wrong_secret_is_invalid_client_with_a_basic_challenge() {
     let app = TestApp::spawn().await;
     let client = app.add_client(ClientSpec::default());
     let pkce = Pkce::new();
@@ -33,7 +33,6 @@ async fn a_wrong_secret_is_invalid_client_with_a_basic_challenge_when_basic_was_
     posted.push(("client_secret", "wrong"));
     let post = app.post_form("/token", &posted).await;
     assert_eq!(post.status(), 401);
-    assert!(post.headers().get("www-authenticate").is_none());
 
     // A confidential client cannot pass as public by leaving out its secret.
     let mut bare = fields.to_vec();

@@ -4,6 +4,7 @@
 //! RFC 6749 §10).
 
 mod attacks;
+mod cli;
 mod client_auth;
 mod code_flow;
 mod consent;
