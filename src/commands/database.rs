@@ -9,8 +9,14 @@ pub fn run(settings: &Settings, command: DbCommand) -> anyhow::Result<()> {
         DbCommand::Copy { from, to } => {
             let copied = copy::copy(&from, &to)?;
             println!(
-                "copied {} user(s), {} session(s), {} refresh token(s), {} throttling counter(s); signing keys stay in the data dir",
-                copied.users, copied.sessions, copied.refresh_tokens, copied.login_failures
+                "copied {} user(s), {} application(s), {} consent(s), {} session(s), {} refresh token(s), {} throttling counter(s), {} trusted device(s); signing keys stay in the data dir",
+                copied.users,
+                copied.clients,
+                copied.consents,
+                copied.sessions,
+                copied.refresh_tokens,
+                copied.login_failures,
+                copied.trusted_devices
             );
         }
         DbCommand::Backup { to } => {

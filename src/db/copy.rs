@@ -1,7 +1,10 @@
 //! Copies a whole installation from one database to another (SQLite to
-//! PostgreSQL, or back): users with their hashes, sessions with their live
-//! refresh tokens, and the throttling counters. Signing keys are not in the
-//! database; they stay in the data dir (or `LATCHKEY_JWT_SECRET`).
+//! PostgreSQL, or back): users with their hashes, registered applications
+//! with the consents given to them, sessions with their live refresh
+//! tokens, the throttling counters and trusted devices. Signing keys are
+//! not in the database; they stay in the data dir (or
+//! `LATCHKEY_JWT_SECRET`). Authorization codes live a minute and are not
+//! copied.
 
 use std::os::unix::fs::OpenOptionsExt;
 
@@ -9,7 +12,10 @@ use anyhow::{Context, bail};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
-use super::schema::{login_failures, refresh_tokens, sessions, users};
+use super::clients::Client;
+use super::schema::{
+    clients, consents, login_failures, refresh_tokens, sessions, trusted_devices, users,
+};
 use super::sessions::Session;
 use super::users::User;
 use super::{AnyConnection, AnyManager, is_postgres_url, migrate, sqlite_path, write_transaction};
@@ -35,21 +41,45 @@ struct LoginFailureRow {
     blocked_until_ms: i64,
 }
 
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = consents)]
+struct ConsentRow {
+    user_id: i64,
+    client_id: String,
+    scopes: String,
+    granted_at: i64,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = trusted_devices)]
+struct TrustedDeviceRow {
+    token_hash: String,
+    account_key: String,
+    created_at: i64,
+    expires_at: i64,
+}
+
 /// Everything in one installation's database.
 struct Snapshot {
     users: Vec<User>,
+    clients: Vec<Client>,
+    consents: Vec<ConsentRow>,
     sessions: Vec<Session>,
     refresh_tokens: Vec<RefreshTokenRow>,
     login_failures: Vec<LoginFailureRow>,
+    trusted_devices: Vec<TrustedDeviceRow>,
 }
 
 /// How many rows of each kind were copied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Copied {
     pub users: usize,
+    pub clients: usize,
+    pub consents: usize,
     pub sessions: usize,
     pub refresh_tokens: usize,
     pub login_failures: usize,
+    pub trusted_devices: usize,
 }
 
 /// Copies everything in `from` into `to`, which must hold no user. Both are
@@ -77,7 +107,7 @@ pub fn copy(from: &str, to: &str) -> anyhow::Result<Copied> {
     write_transaction(&mut target, |conn| write_snapshot(conn, &snapshot))
 }
 
-/// Reads all four tables as of one moment, even while servers keep
+/// Reads every table as of one moment, even while servers keep
 /// writing to the source.
 fn read_snapshot(conn: &mut AnyConnection) -> anyhow::Result<Snapshot> {
     let begin = match conn {
@@ -89,12 +119,17 @@ fn read_snapshot(conn: &mut AnyConnection) -> anyhow::Result<Snapshot> {
     let read = (|| -> QueryResult<Snapshot> {
         Ok(Snapshot {
             users: users::table.select(User::as_select()).load(conn)?,
+            clients: clients::table.select(Client::as_select()).load(conn)?,
+            consents: consents::table.select(ConsentRow::as_select()).load(conn)?,
             sessions: sessions::table.select(Session::as_select()).load(conn)?,
             refresh_tokens: refresh_tokens::table
                 .select(RefreshTokenRow::as_select())
                 .load(conn)?,
             login_failures: login_failures::table
                 .select(LoginFailureRow::as_select())
+                .load(conn)?,
+            trusted_devices: trusted_devices::table
+                .select(TrustedDeviceRow::as_select())
                 .load(conn)?,
         })
     })();
@@ -113,12 +148,26 @@ fn write_snapshot(conn: &mut AnyConnection, snapshot: &Snapshot) -> anyhow::Resu
     // Leftover counters or sessions without users would be stale: the
     // target takes the source's state whole.
     diesel::delete(login_failures::table).execute(conn)?;
+    diesel::delete(trusted_devices::table).execute(conn)?;
     diesel::delete(refresh_tokens::table).execute(conn)?;
     diesel::delete(sessions::table).execute(conn)?;
+    diesel::delete(super::schema::authorization_codes::table).execute(conn)?;
+    diesel::delete(consents::table).execute(conn)?;
+    diesel::delete(clients::table).execute(conn)?;
     // One row a statement: diesel cannot batch-insert through a connection
     // that may be either backend. Parents before children.
     for row in &snapshot.users {
         diesel::insert_into(users::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    for row in &snapshot.clients {
+        diesel::insert_into(clients::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    for row in &snapshot.consents {
+        diesel::insert_into(consents::table)
             .values(row)
             .execute(conn)?;
     }
@@ -137,11 +186,19 @@ fn write_snapshot(conn: &mut AnyConnection, snapshot: &Snapshot) -> anyhow::Resu
             .values(row)
             .execute(conn)?;
     }
+    for row in &snapshot.trusted_devices {
+        diesel::insert_into(trusted_devices::table)
+            .values(row)
+            .execute(conn)?;
+    }
     Ok(Copied {
         users: snapshot.users.len(),
+        clients: snapshot.clients.len(),
+        consents: snapshot.consents.len(),
         sessions: snapshot.sessions.len(),
         refresh_tokens: snapshot.refresh_tokens.len(),
         login_failures: snapshot.login_failures.len(),
+        trusted_devices: snapshot.trusted_devices.len(),
     })
 }
 

@@ -8,7 +8,7 @@ use latchkey::db::users;
 use serde_json::Value;
 
 use crate::cli::{assert_fails_with, latchkey, stderr, stdout};
-use crate::support::{CHEAP_ARGON2, EMAIL, PASSWORD, PgDatabase, TestApp};
+use crate::support::{CHEAP_ARGON2, ClientSpec, EMAIL, PASSWORD, PgDatabase, TestApp};
 
 const DISABLED_EMAIL: &str = "bob@example.com";
 
@@ -63,14 +63,18 @@ async fn a_sqlite_install_copied_to_postgres_keeps_users_sessions_and_counters()
             .await;
         assert_eq!(response.status(), 401);
     }
+    let app_client = source.add_client(ClientSpec {
+        trusted: true,
+        ..ClientSpec::default()
+    });
 
     let from = source.settings.database_url.url();
     let copied = latchkey(&["db", "copy", "--from", &from, "--to", &target.url], None);
     assert!(copied.status.success(), "{}", stderr(&copied));
     assert_eq!(
         stdout(&copied),
-        "copied 2 user(s), 1 session(s), 2 refresh token(s), 1 throttling counter(s); \
-         signing keys stay in the data dir\n"
+        "copied 2 user(s), 1 application(s), 0 consent(s), 1 session(s), 2 refresh token(s), \
+         1 throttling counter(s), 0 trusted device(s); signing keys stay in the data dir\n"
     );
 
     // The same data dir (signing keys) over the copy.
@@ -84,6 +88,21 @@ async fn a_sqlite_install_copied_to_postgres_keeps_users_sessions_and_counters()
         copy.login(DISABLED_EMAIL, PASSWORD).await.status(),
         401,
         "still disabled"
+    );
+
+    // The application and its secret came along.
+    let own = copy
+        .client_basic(
+            "/token",
+            &app_client.id,
+            app_client.secret.as_deref().expect("secret"),
+            &[("grant_type", "refresh_token"), ("refresh_token", "x")],
+        )
+        .await;
+    assert_eq!(
+        own.status(),
+        400,
+        "authenticated; only the token is refused"
     );
 
     let (_, successor) = tokens_of(copy.refresh(&live_refresh).await).await;
