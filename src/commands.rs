@@ -5,6 +5,8 @@ pub mod import;
 pub mod keys;
 pub mod user;
 
+use anyhow::bail;
+
 use crate::cli::{KeysCommand, UserCommand};
 use crate::config::Settings;
 use crate::db;
@@ -12,16 +14,28 @@ use crate::startup::prepare_data_dir;
 
 /// `latchkey migrate`
 pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let url = settings.database_url.url();
+    announce_database(&url);
     prepare_data_dir(settings, false)?;
-    let applied = db::migrate(&settings.database_url.url())?;
+    let applied = db::migrate(&url)?;
     println!("applied {applied} migration(s)");
     Ok(())
 }
 
-/// `latchkey user ...`
-pub fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
-    prepare_data_dir(settings, false)?;
+/// `latchkey user ...`; `create` lets it start a new database.
+pub fn user(settings: &Settings, command: UserCommand, create: bool) -> anyhow::Result<()> {
     let url = settings.database_url.url();
+    announce_database(&url);
+    if !create && !db::is_initialised(&url)? {
+        // Most often the right command in the wrong folder (`./data`), or
+        // under sudo (root's home): a new, empty database would answer as
+        // if the installation had no users.
+        bail!(
+            "{} does not exist yet: point --data-dir, --database-url or --config at the installation's database (the data dir defaults to ./data, in the current folder), or pass --create to start a new one",
+            db::describe(&url)
+        );
+    }
+    prepare_data_dir(settings, false)?;
     db::migrate(&url)?;
     let mut conn = db::AnyManager::new(&url).connect_one()?;
     match command {
@@ -31,7 +45,7 @@ pub fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
             scopes,
             admin,
         } => user::add(&mut conn, settings, &email, password_stdin, scopes, admin),
-        UserCommand::Scopes { email, scopes } => user::set_scopes(&mut conn, &email, &scopes),
+        UserCommand::Scopes { email, scopes, .. } => user::set_scopes(&mut conn, &email, &scopes),
         UserCommand::Passwd {
             email,
             password_stdin,
@@ -41,6 +55,12 @@ pub fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
         UserCommand::Import { file } => user::import(&mut conn, settings, &file),
         UserCommand::List => user::list(&mut conn),
     }
+}
+
+/// Which database a command works on, before it does: the first thing to
+/// check when users seem to be missing.
+pub fn announce_database(url: &str) {
+    eprintln!("using {}", db::describe(url));
 }
 
 /// `latchkey keys ...`
