@@ -32,6 +32,7 @@ mod signing_keys;
 #[path = "../support/mod.rs"]
 mod support;
 mod systemd;
+mod terminal;
 mod throttling;
 mod token;
 mod users_me;
