@@ -21,7 +21,9 @@ const MIGRATION_LOCK_ID: i64 = 0x6c61_7463_686b_6579; // "latchkey"
 /// exists, or the PostgreSQL database has been migrated. Creates nothing.
 pub fn is_initialised(url: &str) -> anyhow::Result<bool> {
     if !super::is_postgres_url(url) {
-        return Ok(Path::new(sqlite_path(url)).exists());
+        // A file that cannot even be looked at exists for all we know:
+        // opening it then says why it cannot be used.
+        return Ok(Path::new(sqlite_path(url)).try_exists().unwrap_or(true));
     }
     let mut conn = AnyManager::new(url).open()?;
     let AnyConnection::Postgresql(c) = &mut conn else {

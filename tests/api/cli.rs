@@ -59,8 +59,9 @@ pub fn assert_fails_with(output: &Output, needle: &str) {
         stdout(output)
     );
     let err = stderr(output);
-    let err = err
-        .strip_prefix(DATABASE_LINE)
+    let err = DATABASE_LINES
+        .iter()
+        .find_map(|start| err.strip_prefix(start))
         .map_or(err.as_str(), |rest| {
             rest.split_once('\n').map_or(rest, |(_, after)| after)
         });
@@ -68,8 +69,8 @@ pub fn assert_fails_with(output: &Output, needle: &str) {
     assert!(err.contains(needle), "{err:?} should contain {needle:?}");
 }
 
-/// How a command starts that works on a database.
-const DATABASE_LINE: &str = "using the ";
+/// How a command starts that works on a database (`db copy`: two).
+const DATABASE_LINES: [&str; 2] = ["using the ", "copying the "];
 
 /// A fresh data dir, which the user commands may create a database in.
 fn data_dir_args(dir: &tempfile::TempDir) -> Vec<String> {
