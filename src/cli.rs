@@ -27,8 +27,9 @@ pub struct Cli {
     /// sqlite://PATH or postgres://... [default: sqlite://<data dir>/latchkey.db]
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
-    /// Let a user or db command create the database when there is none yet
-    /// (serve and migrate always may); without it they refuse, naming it
+    /// Let a user command create the database, or `keys rotate` the key
+    /// ring, when there is none yet (serve and migrate always may); without
+    /// it they refuse, naming the path
     #[arg(long, global = true)]
     pub create: bool,
     #[command(subcommand)]

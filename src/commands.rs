@@ -7,6 +7,7 @@ pub mod user;
 
 use anyhow::bail;
 
+use crate::auth::keys::KeyRing;
 use crate::cli::{KeysCommand, UserCommand};
 use crate::config::Settings;
 use crate::db;
@@ -63,8 +64,22 @@ pub fn announce_database(url: &str) {
     eprintln!("using {}", db::describe(url));
 }
 
-/// `latchkey keys ...`
-pub fn keys(settings: &Settings, command: KeysCommand) -> anyhow::Result<()> {
+/// `latchkey keys ...`; `create` lets `rotate` start a new key ring.
+pub fn keys(settings: &Settings, command: KeysCommand, create: bool) -> anyhow::Result<()> {
+    // With a configured secret there is no ring; the commands say so.
+    if settings.signing_secret().is_none() {
+        let ring = KeyRing::path(&settings.data_dir);
+        let shown = std::path::absolute(&ring).unwrap_or_else(|_| ring.clone());
+        eprintln!("using the key ring {}", shown.display());
+        // A ring made in the wrong folder would sign for no server, and
+        // `keys list` there would look like a ring without keys.
+        if !create && !ring.exists() {
+            bail!(
+                "the key ring {} does not exist yet: point --data-dir or --config at the installation's data dir (it defaults to ./data, in the current folder), or pass --create to start a new one",
+                shown.display()
+            );
+        }
+    }
     match command {
         KeysCommand::Rotate => keys::rotate(settings),
         KeysCommand::Retire { kid } => keys::retire(settings, &kid),

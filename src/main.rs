@@ -56,7 +56,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Keys(command)) => {
             telemetry::init(cli_log(), settings.log_format);
-            commands::keys(&settings, command)
+            commands::keys(&settings, command, cli.create)
         }
         Some(Command::Db(command)) => {
             telemetry::init("warn", settings.log_format);

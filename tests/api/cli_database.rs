@@ -159,3 +159,34 @@ fn a_sqlite_url_without_a_path_and_a_data_dir_that_is_a_file_are_refused_plainly
         ),
     );
 }
+
+#[test]
+fn keys_commands_in_the_wrong_folder_refuse_and_name_the_key_ring_unless_told_to_create() {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let ring = folder.path().join("data").join("keys.json");
+    for args in [&["keys", "list"][..], &["keys", "rotate"]] {
+        let output = latchkey_in(folder.path(), args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert_fails_with(
+            &output,
+            &format!(
+                "the key ring {} does not exist yet: point --data-dir or --config at the installation's data dir",
+                ring.display()
+            ),
+        );
+    }
+    assert!(
+        !folder.path().join("data").exists(),
+        "no data dir was created"
+    );
+
+    let created = latchkey_in(folder.path(), &["--create", "keys", "rotate"]);
+    assert!(created.status.success(), "{}", stderr(&created));
+    assert_eq!(
+        stderr(&created).lines().next(),
+        Some(format!("using the key ring {}", ring.display()).as_str())
+    );
+    let listed = latchkey_in(folder.path(), &["keys", "list"]);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    assert_eq!(stdout(&listed).lines().count(), 1, "{}", stdout(&listed));
+}
