@@ -56,7 +56,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Keys(command)) => {
             telemetry::init(cli_log(), settings.log_format);
-            commands::keys(&settings, command, cli.create)
+            commands::check_key_ring(&settings, cli.create)?;
+            commands::keys(&settings, command)
         }
         Some(Command::Db(command)) => {
             telemetry::init("warn", settings.log_format);

@@ -44,13 +44,14 @@ pub async fn page(
     if caller.is_ok() && query.get("prompt") != Some("login") {
         return html::see_other(&next).finish();
     }
-    let notice = if query.get("signed_out").is_some() {
-        Some("You have been signed out.")
-    } else if query.get("session_ended").is_some() {
-        Some(SESSION_ENDED)
-    } else {
-        None
-    };
+    if query.get("session_ended").is_some() {
+        let notice = Some(SESSION_ENDED);
+        return login_form(&req, &state, StatusCode::OK, notice, None, "", &next);
+    }
+    let notice = query
+        .get("signed_out")
+        .is_some()
+        .then_some("You have been signed out.");
     login_form(&req, &state, StatusCode::OK, notice, None, "", &next)
 }
 
