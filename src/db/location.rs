@@ -22,7 +22,7 @@ pub fn describe(url: &str) -> String {
 
 /// The path as the operator would look for it: relative paths are what
 /// make `./data` in the wrong folder look like an empty installation.
-pub(super) fn absolute(path: &Path) -> PathBuf {
+fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
 }
 
