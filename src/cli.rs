@@ -27,6 +27,11 @@ pub struct Cli {
     /// sqlite://PATH or postgres://... [default: sqlite://<data dir>/latchkey.db]
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Let a user command create the database, or `keys rotate` the key
+    /// ring, when there is none yet (serve and migrate always may); without
+    /// it they refuse, naming the path
+    #[arg(long, global = true)]
+    pub create: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -155,13 +160,19 @@ pub enum UserCommand {
         #[arg(long)]
         admin: bool,
     },
-    /// Replace a user's scopes with the given list (none: no scopes)
+    /// Replace a user's scopes with the given list (--none: no scopes)
+    // Either the new list or `--none`: an empty list by omission would
+    // silently take every scope away, admin included.
+    #[command(group(clap::ArgGroup::new("new_scopes").required(true).args(["scopes", "none"])))]
     Scopes {
         /// The user's email
         email: String,
-        /// A scope to hold (repeatable)
+        /// A scope to hold (repeatable: one scope each)
         #[arg(long = "scope", value_name = "S")]
         scopes: Vec<String>,
+        /// Remove every scope (admin included)
+        #[arg(long)]
+        none: bool,
     },
     /// Set a new password (ends the user's sessions); prompts twice unless --password-stdin
     Passwd {

@@ -9,6 +9,7 @@ mod connection;
 pub mod copy;
 pub mod housekeeping;
 mod ids;
+mod location;
 pub mod login_failures;
 mod migrations;
 mod pool;
@@ -20,7 +21,8 @@ pub mod users;
 mod write_transaction;
 
 pub use connection::{AnyConnection, AnyManager, is_postgres_url};
-pub use migrations::migrate;
+pub use location::describe;
+pub use migrations::{is_initialised, migrate};
 pub use pool::{DbError, DbPool, build_pool, run};
 pub use sqlite_file::sqlite_path;
 pub use write_transaction::write_transaction;

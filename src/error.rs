@@ -166,7 +166,10 @@ impl ResponseError for ApiError {
                 response.insert_header((header::RETRY_AFTER, *retry_after));
                 oauth_body(
                     "too_many_requests",
-                    &format!("Too many failed attempts; try again in {retry_after} seconds"),
+                    &format!(
+                        "Too many failed attempts; try again in {retry_after} second{}",
+                        if *retry_after == 1 { "" } else { "s" }
+                    ),
                 )
             }
             Self::HashingSaturated | Self::Database(_) => {

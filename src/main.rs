@@ -1,3 +1,4 @@
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -9,6 +10,17 @@ use latchkey::{commands, serve, telemetry};
 /// audit events of user and key changes (journald keeps them when the
 /// command runs under systemd-run).
 const CLI_LOG: &str = "warn,latchkey::commands=info";
+
+/// A person at a terminal reads the sentence the command printed; log
+/// lines with levels and event fields are for a log (journald, a file, a
+/// pipe), where the audit events still go.
+fn cli_log() -> &'static str {
+    if std::io::stderr().is_terminal() {
+        "warn"
+    } else {
+        CLI_LOG
+    }
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -35,19 +47,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             actix_web::rt::System::new().block_on(serve::run(settings))
         }
         Some(Command::Migrate) => {
-            telemetry::init(CLI_LOG, settings.log_format);
+            telemetry::init(cli_log(), settings.log_format);
             commands::migrate(&settings)
         }
         Some(Command::User(command)) => {
-            telemetry::init(CLI_LOG, settings.log_format);
-            commands::user(&settings, command)
+            telemetry::init(cli_log(), settings.log_format);
+            commands::user(&settings, command, cli.create)
         }
         Some(Command::Client(command)) => {
-            telemetry::init(CLI_LOG, settings.log_format);
-            commands::client(&settings, command)
+            telemetry::init(cli_log(), settings.log_format);
+            commands::client(&settings, command, cli.create)
         }
         Some(Command::Keys(command)) => {
-            telemetry::init(CLI_LOG, settings.log_format);
+            telemetry::init(cli_log(), settings.log_format);
+            commands::check_key_ring(&settings, cli.create)?;
             commands::keys(&settings, command)
         }
         Some(Command::Db(command)) => {

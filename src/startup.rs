@@ -138,6 +138,12 @@ pub fn prepare_data_dir(settings: &Settings, keeps_secret: bool) -> anyhow::Resu
         return Ok(());
     }
     let dir = &settings.data_dir;
+    if dir.exists() && !dir.is_dir() {
+        anyhow::bail!(
+            "the data directory {} is a file, not a directory (see --data-dir, LATCHKEY_DATA_DIR)",
+            dir.display()
+        );
+    }
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)

@@ -44,9 +44,34 @@ pub fn narrow_scopes(held: &[String], requested: Option<&str>) -> Result<Vec<Str
     Ok(granted)
 }
 
+/// Checks a scope name: printable ASCII without space, comma, quote or
+/// backslash (RFC 6749 §3.3 allows no space, quote or backslash; a comma
+/// is nearly always a mistaken list).
+pub fn check_scope_name(scope: &str) -> Result<(), String> {
+    let fine = !scope.is_empty()
+        && scope
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'\\' | b','));
+    if fine {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid scope {scope:?}: use letters, digits and punctuation, without spaces, commas, quotes or backslashes"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scope_names_refuse_commas_spaces_and_quotes() {
+        assert!(check_scope_name("read:items").is_ok());
+        for bad in ["", "read,write", "read write", "a\"b", "a\\b", "caf\u{e9}"] {
+            assert!(check_scope_name(bad).is_err(), "{bad:?}");
+        }
+    }
 
     fn owned(scopes: &[&str]) -> Vec<String> {
         scopes.iter().map(|s| s.to_string()).collect()

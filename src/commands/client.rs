@@ -3,9 +3,9 @@
 
 use anyhow::{Context, bail};
 
+use super::user::check_scope;
 use crate::auth::clients::{
-    check_redirect_uri, check_scope_name, new_client_id, new_secret as fresh_secret,
-    normalise_grants, secret_hash,
+    check_redirect_uri, new_client_id, new_secret as fresh_secret, normalise_grants, secret_hash,
 };
 use crate::clock::{now_unix, rfc3339};
 use crate::db::clients::{self, Client};
@@ -37,7 +37,7 @@ pub fn add(conn: &mut AnyConnection, registration: Registration) -> anyhow::Resu
     }
     let mut scopes: Vec<String> = Vec::new();
     for scope in &registration.scopes {
-        check_scope_name(scope).map_err(anyhow::Error::msg)?;
+        check_scope(scope)?;
         if !scopes.contains(scope) {
             scopes.push(scope.clone());
         }

@@ -7,6 +7,11 @@ use crate::db::copy;
 pub fn run(settings: &Settings, command: DbCommand) -> anyhow::Result<()> {
     match command {
         DbCommand::Copy { from, to } => {
+            eprintln!(
+                "copying {} into {}",
+                crate::db::describe(&from),
+                crate::db::describe(&to)
+            );
             let copied = copy::copy(&from, &to)?;
             println!(
                 "copied {} user(s), {} application(s), {} consent(s), {} session(s), {} refresh token(s), {} throttling counter(s), {} trusted device(s); signing keys stay in the data dir",
@@ -20,6 +25,7 @@ pub fn run(settings: &Settings, command: DbCommand) -> anyhow::Result<()> {
             );
         }
         DbCommand::Backup { to } => {
+            super::announce_database(&settings.database_url.url());
             copy::backup_sqlite(&settings.database_url.url(), &to)?;
             println!("backed up the database to {}", to.display());
         }

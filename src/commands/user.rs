@@ -10,6 +10,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use super::import;
 use crate::auth::credentials::{Email, Password};
 use crate::auth::password;
+use crate::auth::scopes::check_scope_name;
 use crate::config::Settings;
 use crate::db::{self, AnyConnection, sessions, users};
 
@@ -64,7 +65,11 @@ pub fn set_scopes(conn: &mut AnyConnection, email: &str, scopes: &[String]) -> a
         scopes.join(" ")
     };
     tracing::info!(event = "user_scopes_changed", scopes = %list, "user scopes changed");
-    println!("{email} now holds: {list}");
+    if scopes.is_empty() {
+        println!("{email} now holds no scope");
+    } else {
+        println!("{email} now holds: {list}");
+    }
     Ok(())
 }
 
@@ -169,35 +174,67 @@ fn parse_email(input: &str) -> anyhow::Result<Email> {
     Email::parse(input).map_err(|e| anyhow::anyhow!("{e}: {input:?}"))
 }
 
-/// RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\`.
-fn check_scope(scope: &str) -> anyhow::Result<()> {
-    let valid = !scope.is_empty()
-        && scope
-            .bytes()
-            .all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b));
-    if !valid {
-        bail!("invalid scope {scope:?}: use printable ASCII without spaces, quotes or backslashes");
+/// RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\`;
+/// and no comma, which is how people try to give several at once.
+/// A scope given on the command line, with the way to give several when
+/// one argument holds a list.
+pub(super) fn check_scope(scope: &str) -> anyhow::Result<()> {
+    if scope.contains([',', ' ']) {
+        let each: Vec<String> = scope
+            .split([',', ' '])
+            .filter(|part| !part.is_empty())
+            .map(|part| format!("--scope {part}"))
+            .collect();
+        bail!(
+            "invalid scope {scope:?}: give one scope per --scope, e.g. {}",
+            each.join(" ")
+        );
     }
-    Ok(())
+    check_scope_name(scope).map_err(anyhow::Error::msg)
 }
 
+/// How often a person at the terminal may try before the command gives up.
+const PROMPT_ATTEMPTS: usize = 3;
+
 fn read_new_password(settings: &Settings, from_stdin: bool) -> anyhow::Result<Password> {
-    let typed = if from_stdin {
+    let min = settings.password_min_length;
+    if from_stdin {
         let mut input = String::new();
         std::io::stdin()
             .read_to_string(&mut input)
             .context("cannot read the password from standard input (is it UTF-8?)")?;
-        crate::config::strip_one_newline(input)
-    } else if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password("New password: ")?;
-        let second = rpassword::prompt_password("Repeat the password: ")?;
-        if first != second {
-            bail!("the two passwords differ");
+        let typed = crate::config::strip_one_newline(input);
+        if typed.is_empty() {
+            // Most often a pipe that never got its input, not a choice.
+            bail!("no password on standard input");
         }
-        first
-    } else {
+        return Password::new_checked(&typed, min)
+            .map_err(|e| anyhow::anyhow!("password rejected: {e}"));
+    }
+    if !std::io::stdin().is_terminal() {
         bail!("standard input is not a terminal; pass the password with --password-stdin");
-    };
-    Password::new_checked(&typed, settings.password_min_length)
-        .map_err(|e| anyhow::anyhow!("password rejected: {e}"))
+    }
+    eprintln!(
+        "Choose a password of {min} to {} characters that is not a commonly used one; a \
+         passphrase of a few words is easiest.",
+        crate::config::PASSWORD_MAX_LENGTH
+    );
+    for attempt in 1..=PROMPT_ATTEMPTS {
+        let first = rpassword::prompt_password("New password: ")?;
+        let problem = match Password::new_checked(&first, min) {
+            Err(e) => e.to_string(),
+            Ok(password) => {
+                let second = rpassword::prompt_password("Repeat the password: ")?;
+                if first == second {
+                    return Ok(password);
+                }
+                "the two passwords differ".to_owned()
+            }
+        };
+        if attempt == PROMPT_ATTEMPTS {
+            bail!("password rejected: {problem}");
+        }
+        eprintln!("{problem}; try again.");
+    }
+    bail!("no password chosen")
 }

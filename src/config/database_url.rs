@@ -20,6 +20,14 @@ impl DatabaseUrl {
             .strip_prefix("sqlite://")
             .or_else(|| text.strip_prefix("sqlite:"))
         {
+            // An empty path is a private temporary database per connection:
+            // migrated on one, empty ("no such table") on the next.
+            if path.is_empty() {
+                return Err(
+                    "sqlite:// needs a file path, e.g. sqlite:///var/lib/latchkey/latchkey.db"
+                        .into(),
+                );
+            }
             Ok(Self::Sqlite(PathBuf::from(path)))
         } else if text.starts_with("postgres://") || text.starts_with("postgresql://") {
             Ok(Self::Postgres(Secret::new(text)))

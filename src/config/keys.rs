@@ -130,7 +130,7 @@ pub(super) const TABLE: &[Key] = &[
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&s.log) {
             return Err(f.fail(format!("invalid filter: {e}")));
         }
-        Ok(())
+        check_bare_levels(&s.log).map_err(|e| f.fail(e))
     }),
     plain("log_format", |f, s| {
         let options = [("text", LogFormat::Text), ("json", LogFormat::Json)];
@@ -307,6 +307,23 @@ fn read_account_delays(f: &Field<'_>, s: &mut Settings) -> Result<(), ConfigErro
         return Err(f.fail("each duration must be at most 10 years"));
     }
     s.account_delays = delays;
+    Ok(())
+}
+
+/// tracing reads a bare word such as `verbose` as a target to show at
+/// every level, and then shows nothing else: the setup link would vanish
+/// without a word. A target has to be written `target=level` instead.
+fn check_bare_levels(filter: &str) -> Result<(), String> {
+    const LEVELS: [&str; 6] = ["trace", "debug", "info", "warn", "error", "off"];
+    for directive in filter.split(',').map(str::trim) {
+        let bare = !directive.is_empty() && !directive.contains(['=', '[']);
+        if bare && !LEVELS.contains(&directive.to_ascii_lowercase().as_str()) {
+            return Err(format!(
+                "{directive:?} is not a level: use one of {} or target=level, e.g. \"info,latchkey=debug\"",
+                LEVELS.join(", ")
+            ));
+        }
+    }
     Ok(())
 }
 

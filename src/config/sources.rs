@@ -60,8 +60,9 @@ pub(super) fn read_toml(
     for (name, value) in table {
         let Some(key) = KEYS.iter().copied().find(|k| *k == name) else {
             return Err(ConfigError(format!(
-                "{name} (in {}): unknown key",
-                path.display()
+                "{name} (in {}): unknown key{}",
+                path.display(),
+                did_you_mean(&name, "")
             )));
         };
         let value = match value {
@@ -130,7 +131,10 @@ pub(super) fn read_env(
         }
         let lower = rest.to_lowercase();
         let Some(key) = KEYS.iter().copied().find(|k| *k == lower) else {
-            return Err(ConfigError(format!("{name}: unknown setting")));
+            return Err(ConfigError(format!(
+                "{name}: unknown setting{}",
+                did_you_mean(&lower, "LATCHKEY_")
+            )));
         };
         if !SECRET_KEYS.contains(&key) {
             raw.insert(
@@ -184,6 +188,28 @@ pub(super) fn read_env(
         }
     }
     Ok(())
+}
+
+/// ", did you mean X?" for the known key closest to a misspelt `name`
+/// (lower case, without the prefix), written with `prefix` as the operator
+/// wrote theirs; empty when nothing is close.
+fn did_you_mean(name: &str, prefix: &str) -> String {
+    let closest = KEYS
+        .iter()
+        .map(|key| (strsim::jaro_winkler(name, key), *key))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match closest {
+        // clap's own threshold for its suggestions.
+        Some((score, key)) if score > 0.7 => {
+            let key = if prefix.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{prefix}{}", key.to_uppercase())
+            };
+            format!(", did you mean {key}?")
+        }
+        _ => String::new(),
+    }
 }
 
 /// Reads a secret file, stripping exactly one trailing `\n` or `\r\n`.

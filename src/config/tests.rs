@@ -69,6 +69,11 @@ fn unknown_keys_and_bad_values_name_the_key() {
     };
     let err = Settings::from_sources(&flags, env(&[])).expect_err("unknown key");
     assert!(err.to_string().starts_with("acces_ttl (in "), "{err}");
+    assert!(
+        err.to_string()
+            .ends_with("unknown key, did you mean access_ttl?"),
+        "{err}"
+    );
 
     let err = Settings::from_sources(
         &Flags::default(),
@@ -99,7 +104,13 @@ fn unknown_keys_and_bad_values_name_the_key() {
 
     let err = Settings::from_sources(&Flags::default(), env(&[("LATCHKEY_BINDD", "x")]))
         .expect_err("unknown env");
-    assert_eq!(err.to_string(), "LATCHKEY_BINDD: unknown setting");
+    assert_eq!(
+        err.to_string(),
+        "LATCHKEY_BINDD: unknown setting, did you mean LATCHKEY_BIND?"
+    );
+    let err = Settings::from_sources(&Flags::default(), env(&[("LATCHKEY_ZQXV", "x")]))
+        .expect_err("unknown env");
+    assert_eq!(err.to_string(), "LATCHKEY_ZQXV: unknown setting");
 }
 
 #[test]
@@ -184,6 +195,7 @@ const BAD_VALUES: &[(&str, &str)] = &[
     ("bind", "127.0.0.1"),
     ("data_dir", ""),
     ("database_url", "mysql://db/latchkey"),
+    ("database_url", "sqlite://"),
     ("jwt_secret", "short"),
     ("jwt_alg", "RS256"),
     ("access_ttl", "1800"),
@@ -213,6 +225,8 @@ const BAD_VALUES: &[(&str, &str)] = &[
     ("rate_limit", "maybe"),
     ("password_grant", "sometimes"),
     ("log", "info,[{"),
+    ("log", "verbose"),
+    ("log", "warn,verbose"),
     ("log_format", "xml"),
     ("account_free_failures", "0"),
     ("account_free_failures", "4294967296"),

@@ -1,6 +1,7 @@
 //! One connection type for SQLite and PostgreSQL, opened by URL scheme,
 //! with SQLite's per-connection settings.
 
+use diesel::ConnectionError;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::CustomizeConnection;
@@ -8,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use super::checked_connection::CheckedConnection;
+use super::location::{describe, sqlite_open_error};
 use super::sqlite_file::{create_private_file, sqlite_path};
 
 /// A connection to either backend; which one is decided by the URL at run time.
@@ -47,11 +49,22 @@ impl AnyManager {
 
     pub(super) fn open(&self) -> Result<AnyConnection, diesel::r2d2::Error> {
         let connection = if self.is_postgres() {
-            diesel::PgConnection::establish(&self.url).map(AnyConnection::Postgresql)
+            diesel::PgConnection::establish(&self.url)
+                .map(AnyConnection::Postgresql)
+                .map_err(|e| {
+                    ConnectionError::BadConnection(format!(
+                        "cannot connect to {}: {e}",
+                        describe(&self.url)
+                    ))
+                })
         } else {
             let path = sqlite_path(&self.url);
             create_private_file(path);
-            diesel::SqliteConnection::establish(path).map(AnyConnection::Sqlite)
+            diesel::SqliteConnection::establish(path)
+                .map(AnyConnection::Sqlite)
+                // SQLite says "unable to open database file" for every
+                // cause; the file system says which one it is.
+                .map_err(|e| ConnectionError::BadConnection(sqlite_open_error(&self.url, e)))
         };
         connection.map_err(diesel::r2d2::Error::ConnectionError)
     }

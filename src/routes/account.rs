@@ -20,11 +20,18 @@ pub async fn page(
     let caller = match caller {
         Ok(caller) => caller,
         Err(ApiError::MissingToken | ApiError::InvalidToken(_)) => {
-            let mut response = html::see_other("/login?next=/");
+            let stale = jar.read(&req, jar.session_name()).is_some()
+                || jar.read(&req, jar.refresh_name()).is_some();
+            // Cookies that no longer open anything: the session was ended
+            // (`user passwd`, a sign-out elsewhere), and the person should
+            // be told rather than shown a bare form.
+            let mut response = html::see_other(if stale {
+                "/login?next=/&session_ended=1"
+            } else {
+                "/login?next=/"
+            });
             // Stale cookies would only be presented again.
-            if jar.read(&req, jar.session_name()).is_some()
-                || jar.read(&req, jar.refresh_name()).is_some()
-            {
+            if stale {
                 for cookie in jar.cleared() {
                     response.cookie(cookie);
                 }

@@ -9,15 +9,19 @@ use super::next_path::safe_next;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::session;
 use crate::auth::{account_key, authenticate, device};
-use crate::db::users::User;
+use crate::db::{self, users, users::User};
 use crate::error::ApiError;
 use crate::http::client_address::client_address;
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
+use crate::http::extract::Caller;
 use crate::state::AppState;
 
 const WRONG_CREDENTIALS: &str = "Incorrect email or password.";
 const EMPTY_FIELDS: &str = "Enter your email and your password.";
+const NO_ACCOUNT_YET: &str = "No account exists yet. Create the first administrator with \
+     the one-time setup link in the server's log.";
+const SESSION_ENDED: &str = "Your session has ended (signed out elsewhere, or the password was changed). Please sign in again.";
 const FORGED_FORM: &str =
     "This form has expired or did not come from this site. Reload the page and try again.";
 
@@ -28,9 +32,22 @@ pub fn forged(why: &csrf::Forged, path: &'static str) -> HttpResponse {
 }
 
 /// `GET /login?next=/path`
-pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+pub async fn page(
+    req: HttpRequest,
+    caller: Result<Caller, ApiError>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
     let query = Form::parse(req.query_string().as_bytes()).unwrap_or_default();
     let next = safe_next(query.get("next"));
+    // Signed in already: on to where the person was going. `prompt=login`
+    // (from /authorize) asks for the password again, so it gets the form.
+    if caller.is_ok() && query.get("prompt") != Some("login") {
+        return html::see_other(&next).finish();
+    }
+    if query.get("session_ended").is_some() {
+        let notice = Some(SESSION_ENDED);
+        return login_form(&req, &state, StatusCode::OK, notice, None, "", &next);
+    }
     let notice = query
         .get("signed_out")
         .is_some()
@@ -122,12 +139,17 @@ pub async fn submit(
         }
         Err(ApiError::InvalidCredentials) => {
             tracing::info!(event = "login_failed", via = "form", client = %client, "sign-in refused");
+            let message = if no_account_yet(&state).await {
+                NO_ACCOUNT_YET
+            } else {
+                WRONG_CREDENTIALS
+            };
             login_form(
                 &req,
                 &state,
                 StatusCode::UNAUTHORIZED,
                 None,
-                Some(WRONG_CREDENTIALS),
+                Some(message),
                 email,
                 &next,
             )
@@ -153,6 +175,16 @@ pub async fn submit(
         }
         Err(e) => error_page(e),
     }
+}
+
+/// Whether the server started without users and still has none: then no
+/// password can be right, and saying so reveals no account. Asked only of
+/// a server that started empty, so others pay no query for it.
+async fn no_account_yet(state: &AppState) -> bool {
+    if state.setup_token.is_none() {
+        return false;
+    }
+    matches!(db::run(&state.pool, users::count).await, Ok(0))
 }
 
 /// The body of `POST /login`; a missing email or password is empty.

@@ -50,7 +50,9 @@ fn warn_if_secret_unused(settings: &Settings) {
 /// Migrates, then opens the pool.
 fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
     let url = &settings.database_url.url();
-    let applied = db::migrate(url).context("database migration failed")?;
+    tracing::info!("using {}", db::describe(url));
+    // Its errors name the database and the cause already.
+    let applied = db::migrate(url)?;
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
     }

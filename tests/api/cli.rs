@@ -50,7 +50,8 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// Fails with exactly one line on stderr that contains `needle`.
+/// Fails with exactly one line on stderr that contains `needle`, after
+/// the line naming the database when the command works on one.
 pub fn assert_fails_with(output: &Output, needle: &str) {
     assert!(
         !output.status.success(),
@@ -58,12 +59,26 @@ pub fn assert_fails_with(output: &Output, needle: &str) {
         stdout(output)
     );
     let err = stderr(output);
+    let err = DATABASE_LINES
+        .iter()
+        .find_map(|start| err.strip_prefix(start))
+        .map_or(err.as_str(), |rest| {
+            rest.split_once('\n').map_or(rest, |(_, after)| after)
+        });
     assert_eq!(err.lines().count(), 1, "one line on stderr, got {err:?}");
     assert!(err.contains(needle), "{err:?} should contain {needle:?}");
 }
 
+/// How a command starts that works on a database (`db copy`: two).
+const DATABASE_LINES: [&str; 2] = ["using the ", "copying the "];
+
+/// A fresh data dir, which the user commands may create a database in.
 fn data_dir_args(dir: &tempfile::TempDir) -> Vec<String> {
-    vec!["--data-dir".into(), dir.path().display().to_string()]
+    vec![
+        "--data-dir".into(),
+        dir.path().display().to_string(),
+        "--create".into(),
+    ]
 }
 
 fn with<'a>(base: &'a [String], rest: &[&'a str]) -> Vec<&'a str> {
@@ -242,7 +257,10 @@ fn an_unreachable_database_is_one_clear_line() {
         ],
         None,
     );
-    assert_fails_with(&output, "unable to open database file");
+    assert_fails_with(
+        &output,
+        "cannot open the SQLite database /nonexistent-dir/x/latchkey.db: directory /nonexistent-dir/x does not exist",
+    );
 }
 
 #[test]

@@ -125,4 +125,13 @@ fn a_mistake_on_the_command_line_exits_2_as_help_says() {
     );
     let output = run(&["serve", "--no-such-flag"]);
     assert_eq!(output.status.code(), Some(2));
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        readme.contains(
+            "A mistake on the command line itself (an unknown flag, a missing argument) exits 2"
+        ),
+        "the README tells the exit status of a usage error"
+    );
 }

@@ -126,6 +126,15 @@ async fn copy_refuses_a_missing_sqlite_source() {
     let missing = format!("sqlite://{}/nothing-here.db", dir.path().display());
     let target = format!("sqlite://{}/target.db", dir.path().display());
     let output = latchkey(&["db", "copy", "--from", &missing, "--to", &target], None);
+    assert!(
+        stderr(&output).starts_with(&format!(
+            "copying the SQLite database {}/nothing-here.db into the SQLite database {}/target.db\n",
+            dir.path().display(),
+            dir.path().display()
+        )),
+        "{}",
+        stderr(&output)
+    );
     assert_fails_with(&output, "no SQLite database at");
     assert!(
         !dir.path().join("nothing-here.db").exists(),
@@ -146,6 +155,13 @@ async fn a_backup_taken_while_serving_starts_a_server_with_the_same_users() {
         None,
     );
     assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "using the SQLite database {}\n",
+            app.data_dir().join("latchkey.db").display()
+        )
+    );
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&backup)
         .expect("backup")

@@ -150,11 +150,15 @@ async fn hashes_far_dearer_than_the_configured_cost_are_refused_by_line() {
     );
     let output = import(&app, "dear.csv", &csv);
     assert!(!output.status.success());
+    let database = latchkey::db::describe(&app.settings.database_url.url());
     assert_eq!(
         stderr(&output),
-        "line 3: hashed_password of kim@example.com is too costly to verify (bcrypt cost 31 is above 14); have the user reset the password instead\n\
-         line 4: hashed_password of lee@example.com is too costly to verify (argon2 memory m=4194304 KiB is above 4 x the configured 19456 KiB); have the user reset the password instead\n\
-         latchkey: nothing imported: 2 problem(s)\n"
+        format!(
+            "using {database}\n\
+             line 3: hashed_password of kim@example.com is too costly to verify (bcrypt cost 31 is above 14); have the user reset the password instead\n\
+             line 4: hashed_password of lee@example.com is too costly to verify (argon2 memory m=4194304 KiB is above 4 x the configured 19456 KiB); have the user reset the password instead\n\
+             latchkey: nothing imported: 2 problem(s)\n"
+        )
     );
     assert_eq!(
         app.login("jack@example.com", "secret123").await.status(),

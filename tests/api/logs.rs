@@ -88,6 +88,16 @@ async fn json_logs_parse_line_by_line_carry_audit_events_and_no_secret() {
     assert_eq!(audit("login_failed")["fields"]["via"], "token");
     audit("shutdown_started");
     audit("shutdown_complete");
+    let latencies: Vec<String> = events
+        .iter()
+        .filter(|e| e["target"] == "latchkey::access")
+        .map(|e| e["fields"]["latency_ms"].to_string())
+        .collect();
+    assert!(!latencies.is_empty(), "no access log line");
+    for latency in &latencies {
+        let decimals = latency.split('.').nth(1).map_or(0, str::len);
+        assert!(decimals <= 2, "latency_ms={latency}: round it");
+    }
     // The access log saw the requests, so the secrets did pass by the logger.
     assert!(
         lines.iter().any(|l| l.contains("/users/me")),

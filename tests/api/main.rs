@@ -7,7 +7,9 @@ mod applications;
 mod bad_input;
 mod browser_flow;
 mod cli;
+mod cli_database;
 mod cli_help;
+mod cli_messages;
 mod db_copy;
 mod device_cookie;
 mod form_origin;
@@ -31,6 +33,7 @@ mod signing_keys;
 #[path = "../support/mod.rs"]
 mod support;
 mod systemd;
+mod terminal;
 mod throttling;
 mod token;
 mod users_me;

@@ -29,7 +29,7 @@ pub fn latchkey_command(args: &[&str]) -> Command {
 pub fn add_user(data_dir: &std::path::Path, email: &str, password: &str, env: &[(&str, &str)]) {
     use std::io::Write;
     let dir = data_dir.display().to_string();
-    let mut command = latchkey_command(&["--data-dir", &dir, "user", "add", email]);
+    let mut command = latchkey_command(&["--data-dir", &dir, "--create", "user", "add", email]);
     command
         .arg("--password-stdin")
         .envs(env.iter().copied())

@@ -4,7 +4,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 
-use crate::cli::{assert_fails_with, latchkey, latchkey_with_env, stdout};
+use crate::cli::{assert_fails_with, latchkey, latchkey_with_env, stderr, stdout};
 use crate::support::{EMAIL, TestApp};
 
 async fn jwks(app: &TestApp) -> Value {
@@ -314,6 +314,8 @@ async fn keys_retire_ends_an_older_key_and_leaves_the_signing_key_alone() {
 fn keys_retire_refuses_an_unknown_key_and_a_configured_secret() {
     let dir = tempfile::tempdir().expect("tempdir");
     let dir = dir.path().display().to_string();
+    let created = latchkey(&["--data-dir", &dir, "--create", "keys", "rotate"], None);
+    assert!(created.status.success(), "{}", stderr(&created));
     let output = latchkey(&["--data-dir", &dir, "keys", "retire", "no-such-kid"], None);
     assert_fails_with(&output, "no key no-such-kid");
     let output = latchkey_with_env(

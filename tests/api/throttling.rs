@@ -20,6 +20,15 @@ async fn assert_throttled(response: reqwest::Response) -> u64 {
     assert!(retry_after >= 1);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["error"], "too_many_requests");
+    let wait = if retry_after == 1 {
+        "1 second".to_owned()
+    } else {
+        format!("{retry_after} seconds")
+    };
+    assert_eq!(
+        body["detail"],
+        format!("Too many failed attempts; try again in {wait}")
+    );
     assert!(body["detail"].is_string() && body["error_description"].is_string());
     retry_after
 }
@@ -88,7 +97,7 @@ async fn the_count_is_shared_by_the_form_and_the_token_endpoint_and_by_instances
         page.text()
             .await
             .expect("body")
-            .contains("try again in 1 second")
+            .contains("try again in 1 second.")
     );
     assert_throttled(app.login(EMAIL, WRONG).await).await;
 }

@@ -115,7 +115,7 @@ async fn client_add_refuses_what_rfc_9700_forbids() {
                 "--scope",
                 "read,write",
             ],
-            "commas",
+            "give one scope per --scope",
         ),
         (
             vec![
