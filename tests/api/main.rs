@@ -4,6 +4,7 @@
 
 mod admin;
 mod applications;
+mod authlib_client;
 mod bad_input;
 mod browser_flow;
 mod cli;
