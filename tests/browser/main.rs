@@ -7,6 +7,7 @@
 //! Without Chromium and chromedriver on the machine each test says so loudly
 //! on stderr and returns; `.ci/run` installs them, so CI always runs it.
 
+mod application;
 mod browser;
 mod sign_in;
 #[path = "../support/mod.rs"]
