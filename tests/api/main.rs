@@ -11,6 +11,7 @@ mod cli;
 mod cli_database;
 mod cli_help;
 mod cli_messages;
+mod consent_redirect;
 mod db_copy;
 mod device_cookie;
 mod form_origin;
