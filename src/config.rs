@@ -73,10 +73,13 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// A signing algorithm of the key ring. Access tokens use `HS256` or
+/// `EdDSA` (`LATCHKEY_JWT_ALG`); id_tokens use `RS256`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JwtAlg {
     Hs256,
     EdDsa,
+    Rs256,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use super::scopes::user_holds;
 use crate::clock::now_unix;
 use crate::db::authorization_codes::{self, StoredCode};
 use crate::db::clients::{self, Client};
-use crate::db::sessions::{self, Session};
+use crate::db::sessions::{self, Session, SignIn};
 use crate::db::users::{self, User};
 use crate::db::{AnyConnection, write_transaction};
 
@@ -125,6 +125,7 @@ pub fn issue_code(conn: &mut AnyConnection, approved: &Approved<'_>) -> QueryRes
             expires_at: now_unix() + CODE_TTL_SECONDS,
             used_at: None,
             issued_session_id: None,
+            amr: "pwd".to_owned(),
         },
     )?;
     Ok(code)
@@ -209,9 +210,15 @@ pub fn exchange(
             .filter(|s| user_holds(&user.scopes, s))
             .map(str::to_owned)
             .collect();
+        let sign_in = SignIn {
+            auth_time: code.auth_time,
+            amr: code.amr.clone(),
+            browser_session_id: code.browser_session_id,
+        };
         let opening = Opening {
             user_id: user.id,
             client_id: Some(&code.client_id),
+            sign_in: Some(&sign_in),
             verified_hash: None,
         };
         let Some((session, refresh)) = rotation::create_within(conn, opening, &scopes, policy)?

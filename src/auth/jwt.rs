@@ -115,8 +115,11 @@ struct Keys {
 
 pub struct TokenSigner {
     keys: RwLock<Arc<Keys>>,
-    /// The ring file to re-read; `None` for a configured secret.
+    /// The ring file to re-read.
     ring_path: Option<PathBuf>,
+    /// `LATCHKEY_JWT_SECRET`, which signs access tokens in place of the
+    /// ring's HS256 keys (the ring then holds the id_token keys).
+    shared_secret: Option<StoredKey>,
     alg: JwtAlg,
     validations: HashMap<Algorithm, Validation>,
     issuer: String,
@@ -125,24 +128,27 @@ pub struct TokenSigner {
 }
 
 impl TokenSigner {
-    /// Signs with `ring`'s current `alg` key; `ring_path` is where the ring
-    /// is kept, if it is kept in a file.
+    /// Signs access tokens with `ring`'s current `alg` key (or with
+    /// `shared_secret`) and id_tokens with its RS256 key; `ring_path` is
+    /// where the ring is kept, if it is kept in a file.
     pub fn new(
         ring: &KeyRing,
         ring_path: Option<PathBuf>,
+        shared_secret: Option<StoredKey>,
         alg: JwtAlg,
         issuer: &str,
         audience: Option<&str>,
         ttl: Duration,
     ) -> anyhow::Result<Self> {
-        let keys = load_keys(ring, alg, None)?;
-        let validations = [Algorithm::HS256, Algorithm::EdDSA]
+        let keys = load_keys(ring, shared_secret.as_ref(), alg, None)?;
+        let validations = [Algorithm::HS256, Algorithm::EdDSA, Algorithm::RS256]
             .into_iter()
             .map(|algorithm| (algorithm, validation(algorithm, issuer, audience)))
             .collect();
         Ok(Self {
             keys: RwLock::new(Arc::new(keys)),
             ring_path,
+            shared_secret,
             alg,
             validations,
             issuer: issuer.to_owned(),
@@ -185,7 +191,7 @@ impl TokenSigner {
             return Ok(());
         }
         let ring = KeyRing::read(path)?.context("the key ring file is missing")?;
-        let keys = load_keys(&ring, self.alg, modified)?;
+        let keys = load_keys(&ring, self.shared_secret.as_ref(), self.alg, modified)?;
         let now = now_unix();
         let signing = keys.signing_kid(self.alg, now);
         if signing != current.signing_kid(self.alg, now) {
@@ -258,6 +264,19 @@ impl TokenSigner {
             expires_in: self.ttl.as_secs(),
             claims,
         })
+    }
+
+    /// Signs `claims` as an id_token with the ring's current RS256 key.
+    pub fn sign_id_token(&self, claims: &impl Serialize) -> Result<String, TokenError> {
+        let keys = self.snapshot();
+        let (kid, key) = keys
+            .signing_kid(JwtAlg::Rs256, now_unix())
+            .and_then(|kid| Some((kid, keys.by_kid.get(kid)?)))
+            .ok_or_else(|| TokenError::Signing("no RS256 key".into()))?;
+        let mut header = Header::new(Algorithm::RS256);
+        header.kid = Some(kid.to_owned());
+        jsonwebtoken::encode(&header, claims, &key.encoding)
+            .map_err(|e| TokenError::Signing(e.to_string()))
     }
 
     /// Checks signature, algorithm (pinned per key), `kid` (and that its
@@ -338,10 +357,28 @@ impl Keys {
     }
 }
 
-fn load_keys(ring: &KeyRing, alg: JwtAlg, modified: Option<SystemTime>) -> anyhow::Result<Keys> {
+fn load_keys(
+    ring: &KeyRing,
+    shared_secret: Option<&StoredKey>,
+    alg: JwtAlg,
+    modified: Option<SystemTime>,
+) -> anyhow::Result<Keys> {
     let now = now_unix();
-    ring.signing_key(alg)
-        .with_context(|| format!("the key ring holds no {} signing key", alg.name()))?;
+    // A configured secret replaces the ring's HS256 keys, which may be
+    // left from before it was set.
+    let ring = KeyRing {
+        keys: ring
+            .keys
+            .iter()
+            .filter(|k| shared_secret.is_none() || k.alg != JwtAlg::Hs256.name())
+            .chain(shared_secret)
+            .cloned()
+            .collect(),
+    };
+    for needed in [alg, JwtAlg::Rs256] {
+        ring.signing_key(needed)
+            .with_context(|| format!("the key ring holds no {} signing key", needed.name()))?;
+    }
     let live: Vec<StoredKey> = ring
         .keys
         .iter()
@@ -360,6 +397,18 @@ fn load_keys(ring: &KeyRing, alg: JwtAlg, modified: Option<SystemTime>) -> anyho
         by_kid,
         modified,
     })
+}
+
+/// PKCS#8 DER as PEM, the form jsonwebtoken reads an RSA private key in.
+fn pkcs8_pem(der: &[u8]) -> String {
+    let body = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut pem = String::from("-----BEGIN PRIVATE KEY-----\n");
+    for line in body.as_bytes().chunks(64) {
+        pem.push_str(&String::from_utf8_lossy(line));
+        pem.push('\n');
+    }
+    pem.push_str("-----END PRIVATE KEY-----\n");
+    pem
 }
 
 fn load_key(key: &StoredKey) -> anyhow::Result<LoadedKey> {
@@ -393,6 +442,33 @@ fn load_key(key: &StoredKey) -> anyhow::Result<LoadedKey> {
                     "kid": key.kid,
                     "use": "sig",
                     "alg": "EdDSA",
+                })),
+                retire_at: key.retire_at,
+            })
+        }
+        "RS256" => {
+            use aws_lc_rs::signature::KeyPair;
+            let der = URL_SAFE_NO_PAD
+                .decode(&key.material)
+                .context("an RS256 key must be base64url PKCS#8")?;
+            let pair = aws_lc_rs::rsa::KeyPair::from_pkcs8(&der)
+                .map_err(|e| anyhow::anyhow!("not an RSA PKCS#8 key: {e}"))?;
+            let public = pair.public_key();
+            let n = URL_SAFE_NO_PAD.encode(public.modulus().big_endian_without_leading_zero());
+            let e = URL_SAFE_NO_PAD.encode(public.exponent().big_endian_without_leading_zero());
+            Ok(LoadedKey {
+                algorithm: Algorithm::RS256,
+                encoding: EncodingKey::from_rsa_pem(pkcs8_pem(&der).as_bytes())
+                    .context("cannot load the RSA key for signing")?,
+                decoding: DecodingKey::from_rsa_components(&n, &e)
+                    .context("cannot load the RSA public key")?,
+                jwk: Some(json!({
+                    "kty": "RSA",
+                    "n": n,
+                    "e": e,
+                    "kid": key.kid,
+                    "use": "sig",
+                    "alg": "RS256",
                 })),
                 retire_at: key.retire_at,
             })

@@ -50,18 +50,19 @@ impl std::fmt::Debug for StoredKey {
 
 impl StoredKey {
     /// A fresh random key for `alg`.
-    fn generate(alg: JwtAlg) -> Self {
-        let (alg_name, material) = match alg {
-            JwtAlg::Hs256 => ("HS256", random_token(48)),
-            JwtAlg::EdDsa => ("EdDSA", random_token(32)),
+    fn generate(alg: JwtAlg) -> anyhow::Result<Self> {
+        let material = match alg {
+            JwtAlg::Hs256 => random_token(48),
+            JwtAlg::EdDsa => random_token(32),
+            JwtAlg::Rs256 => generate_rsa_pkcs8()?,
         };
-        Self {
+        Ok(Self {
             kid: random_token(12),
-            alg: alg_name.to_owned(),
+            alg: alg.name().to_owned(),
             material,
             created_at: now_unix(),
             retire_at: None,
-        }
+        })
     }
 
     /// The single key of a configured HS256 secret. Its id is derived from
@@ -92,11 +93,12 @@ impl KeyRing {
         data_dir.join(RING_FILE)
     }
 
-    /// Reads the ring, creating it with one `alg` key on first start. A ring
-    /// holding no live key of `alg` (the algorithm was changed) gets one.
+    /// Reads the ring, creating it with a key of each of `algs` on first
+    /// start. A ring holding no live key of one of them (the algorithm was
+    /// changed, or the ring predates id_tokens) gets one.
     pub fn load_or_create(
         data_dir: &Path,
-        alg: JwtAlg,
+        algs: &[JwtAlg],
         access_ttl: Duration,
     ) -> anyhow::Result<Self> {
         let path = Self::path(data_dir);
@@ -104,20 +106,28 @@ impl KeyRing {
             Some(ring) => ring,
             None => {
                 let ring = Self {
-                    keys: vec![StoredKey::generate(alg)],
+                    keys: algs
+                        .iter()
+                        .map(|&alg| StoredKey::generate(alg))
+                        .collect::<anyhow::Result<_>>()?,
                 };
                 if create_new(&path, &ring)? {
-                    tracing::info!(path = %path.display(), "generated a new signing key");
+                    tracing::info!(path = %path.display(), "generated new signing keys");
                     return Ok(ring);
                 }
                 // Another instance created it at the same moment: use theirs.
                 Self::read(&path)?.context("the key ring vanished while starting")?
             }
         };
-        if ring.signing_key(alg).is_some() {
+        let missing: Vec<JwtAlg> = algs
+            .iter()
+            .copied()
+            .filter(|&alg| ring.signing_key(alg).is_none())
+            .collect();
+        if missing.is_empty() {
             return Ok(ring);
         }
-        Self::rotate(data_dir, alg, access_ttl)?;
+        Self::rotate(data_dir, &missing, access_ttl)?;
         Self::read(&path)?.context("the key ring vanished while starting")
     }
 
@@ -148,23 +158,37 @@ impl KeyRing {
         signing_key_at(&self.keys, alg, now_unix())
     }
 
-    /// Adds a new `alg` key that becomes the signing key, and schedules the
-    /// current keys to retire once every token they signed has expired.
-    pub fn rotate(data_dir: &Path, alg: JwtAlg, access_ttl: Duration) -> anyhow::Result<StoredKey> {
+    /// Adds a new key of each of `algs` that becomes its signing key, and
+    /// schedules the current keys of that algorithm to retire once every
+    /// token they signed has expired.
+    pub fn rotate(
+        data_dir: &Path,
+        algs: &[JwtAlg],
+        access_ttl: Duration,
+    ) -> anyhow::Result<Vec<StoredKey>> {
         let path = Self::path(data_dir);
         let mut ring = Self::read(&path)?.unwrap_or_default();
-        let new = ring.add_signing_key(alg, access_ttl, now_unix());
+        let now = now_unix();
+        let mut added = Vec::new();
+        for &alg in algs {
+            added.push(ring.add_signing_key(alg, access_ttl, now)?);
+        }
         replace(&path, &ring)?;
-        Ok(new)
+        Ok(added)
     }
 
-    fn add_signing_key(&mut self, alg: JwtAlg, access_ttl: Duration, now: i64) -> StoredKey {
+    fn add_signing_key(
+        &mut self,
+        alg: JwtAlg,
+        access_ttl: Duration,
+        now: i64,
+    ) -> anyhow::Result<StoredKey> {
         let retire_at = now + (access_ttl + RETIRE_MARGIN).as_secs() as i64;
         self.keys.retain(|k| !k.is_retired(now));
-        for key in &mut self.keys {
+        for key in self.keys.iter_mut().filter(|k| k.alg == alg.name()) {
             key.retire_at.get_or_insert(retire_at);
         }
-        let mut new = StoredKey::generate(alg);
+        let mut new = StoredKey::generate(alg)?;
         // Strictly newer than any key, even within the same second.
         new.created_at = self
             .keys
@@ -174,7 +198,7 @@ impl KeyRing {
             .unwrap_or(now)
             .max(now);
         self.keys.push(new.clone());
-        new
+        Ok(new)
     }
 
     /// Retires key `kid` now (after a leak). Retiring the key that signs for
@@ -192,10 +216,13 @@ impl KeyRing {
         if key.is_retired(now) {
             return Ok(Retirement::AlreadyRetired);
         }
-        let signs_for = [JwtAlg::Hs256, JwtAlg::EdDsa]
+        let signs_for = [JwtAlg::Hs256, JwtAlg::EdDsa, JwtAlg::Rs256]
             .into_iter()
             .find(|&alg| ring.signing_key(alg).is_some_and(|k| k.kid == kid));
-        let replacement = signs_for.map(|alg| ring.add_signing_key(alg, access_ttl, now));
+        let replacement = match signs_for {
+            Some(alg) => Some(ring.add_signing_key(alg, access_ttl, now)?),
+            None => None,
+        };
         for key in ring.keys.iter_mut().filter(|k| k.kid == kid) {
             key.retire_at = Some(now);
         }
@@ -234,8 +261,22 @@ impl JwtAlg {
         match self {
             JwtAlg::Hs256 => "HS256",
             JwtAlg::EdDsa => "EdDSA",
+            JwtAlg::Rs256 => "RS256",
         }
     }
+}
+
+/// A new 2048-bit RSA key, as base64url PKCS#8 DER. Generated and later
+/// used for signing by aws-lc (constant-time; see the README on why not
+/// the `rsa` crate).
+fn generate_rsa_pkcs8() -> anyhow::Result<String> {
+    use aws_lc_rs::encoding::AsDer;
+    let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
+        .map_err(|_| anyhow::anyhow!("cannot generate an RSA key"))?;
+    let der = pair
+        .as_der()
+        .map_err(|_| anyhow::anyhow!("cannot encode the RSA key"))?;
+    Ok(URL_SAFE_NO_PAD.encode(der.as_ref()))
 }
 
 fn private_file(path: &Path) -> anyhow::Result<std::fs::File> {

@@ -8,7 +8,7 @@ use diesel::QueryResult;
 use super::refresh::RefreshToken;
 use super::scopes::{held_scopes, narrow_scopes};
 use crate::clock::{now_millis, now_unix};
-use crate::db::sessions::{self, NewSession, Session, StoredToken};
+use crate::db::sessions::{self, NewSession, Session, SignIn, StoredToken};
 use crate::db::users::User;
 use crate::db::{AnyConnection, write_transaction};
 
@@ -54,8 +54,10 @@ pub enum Rotation {
 /// Who a new session is for.
 pub struct Opening<'a> {
     pub user_id: i64,
-    /// The application it is opened for, if any.
+    /// The application it is opened for, if any, and the sign-in it
+    /// stands on.
     pub client_id: Option<&'a str>,
+    pub sign_in: Option<&'a SignIn>,
     /// The password hash just verified, if a password was: the session is
     /// not opened if it changed since.
     pub verified_hash: Option<&'a str>,
@@ -85,6 +87,7 @@ pub fn create_within(
     let new = NewSession {
         user_id: opening.user_id,
         client_id: opening.client_id,
+        sign_in: opening.sign_in,
         scopes: &scopes.join(" "),
         created_at: now,
         expires_at,

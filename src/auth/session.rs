@@ -45,6 +45,7 @@ pub async fn open(
         let opening = Opening {
             user_id,
             client_id: client_id.as_deref(),
+            sign_in: None,
             verified_hash: Some(&verified_hash),
         };
         rotation::create(conn, opening, &scopes, policy)

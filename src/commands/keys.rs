@@ -4,25 +4,42 @@ use anyhow::bail;
 
 use crate::auth::jwt;
 use crate::auth::keys::{KeyRing, Retirement, StoredKey};
-use crate::config::Settings;
+use crate::config::{JwtAlg, Settings};
 use crate::startup::prepare_data_dir;
 
 /// `latchkey keys rotate`
+/// Rotates every algorithm the ring signs with: the access tokens' and
+/// RS256 for id_tokens. With `LATCHKEY_JWT_SECRET` set, the access tokens'
+/// secret is not in the ring: only the id_token keys rotate, and the
+/// secret must be changed in the configuration.
 pub fn rotate(settings: &Settings) -> anyhow::Result<()> {
-    if settings.signing_secret().is_some() {
+    let shared = settings.signing_secret().is_some();
+    let ring = KeyRing::read(&KeyRing::path(&settings.data_dir))?.unwrap_or_default();
+    if shared && ring.keys.is_empty() {
         bail!(
-            "LATCHKEY_JWT_SECRET is set, so there is no key ring to rotate: change the secret on every instance instead"
+            "LATCHKEY_JWT_SECRET is set and the key ring holds nothing else: change the secret on every instance instead"
         );
     }
     prepare_data_dir(settings, true)?;
-    let key = KeyRing::rotate(&settings.data_dir, settings.jwt_alg, settings.access_ttl)?;
-    tracing::info!(event = "signing_key_rotated", kid = %key.kid, alg = %key.alg, "signing key rotated");
-    println!(
-        "new {} signing key {}: published now, signing on running servers within {} seconds",
-        key.alg,
-        key.kid,
-        jwt::RELOAD_INTERVAL.as_secs()
-    );
+    let algs: &[JwtAlg] = if shared {
+        &[JwtAlg::Rs256]
+    } else {
+        &[settings.jwt_alg, JwtAlg::Rs256]
+    };
+    for key in KeyRing::rotate(&settings.data_dir, algs, settings.access_ttl)? {
+        tracing::info!(event = "signing_key_rotated", kid = %key.kid, alg = %key.alg, "signing key rotated");
+        println!(
+            "new {} signing key {}: published now, signing on running servers within {} seconds",
+            key.alg,
+            key.kid,
+            jwt::RELOAD_INTERVAL.as_secs()
+        );
+    }
+    if shared {
+        println!(
+            "access tokens are signed with LATCHKEY_JWT_SECRET: to rotate it, change the secret on every instance"
+        );
+    }
     Ok(())
 }
 
@@ -56,17 +73,25 @@ pub fn retire(settings: &Settings, kid: &str) -> anyhow::Result<()> {
 
 /// `latchkey keys list`
 pub fn list(settings: &Settings) -> anyhow::Result<()> {
-    if let Some(secret) = settings.signing_secret() {
+    let shared = settings.signing_secret();
+    if let Some(secret) = shared {
         let key = StoredKey::from_secret(secret);
         println!("{}	HS256	-	signing (LATCHKEY_JWT_SECRET)", key.kid);
-        return Ok(());
     }
     let ring = KeyRing::read(&KeyRing::path(&settings.data_dir))?.unwrap_or_default();
-    let signing = ring.signing_key(settings.jwt_alg).map(|k| k.kid.clone());
+    let signing: Vec<String> = [settings.jwt_alg, JwtAlg::Rs256]
+        .into_iter()
+        .filter_map(|alg| ring.signing_key(alg).map(|k| k.kid.clone()))
+        .collect();
     let now = crate::clock::now_unix();
-    for key in &ring.keys {
+    // With a shared secret the ring's HS256 keys sign nothing.
+    for key in ring
+        .keys
+        .iter()
+        .filter(|k| shared.is_none() || k.alg != JwtAlg::Hs256.name())
+    {
         let state = match key.retire_at {
-            _ if Some(&key.kid) == signing.as_ref() => "signing".to_owned(),
+            _ if signing.contains(&key.kid) => "signing".to_owned(),
             Some(at) if at <= now => "retired".to_owned(),
             Some(at) => format!("verifying until {}", crate::clock::rfc3339(at)),
             None => "verifying".to_owned(),

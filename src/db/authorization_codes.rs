@@ -25,6 +25,8 @@ pub struct StoredCode {
     pub expires_at: i64,
     pub used_at: Option<i64>,
     pub issued_session_id: Option<i64>,
+    /// How the person signed in (`pwd`, later `pwd otp`, ...).
+    pub amr: String,
 }
 
 pub fn insert(conn: &mut AnyConnection, code: &StoredCode) -> QueryResult<()> {

@@ -21,6 +21,9 @@ diesel::table! {
         expires_at -> BigInt,
         revoked_at -> Nullable<BigInt>,
         client_id -> Nullable<Text>,
+        auth_time -> Nullable<BigInt>,
+        amr -> Nullable<Text>,
+        browser_session_id -> Nullable<BigInt>,
     }
 }
 
@@ -97,6 +100,7 @@ diesel::table! {
         expires_at -> BigInt,
         used_at -> Nullable<BigInt>,
         issued_session_id -> Nullable<BigInt>,
+        amr -> Text,
     }
 }
 

@@ -25,6 +25,26 @@ pub struct Session {
     /// The application the session was opened for; `None` for latchkey's
     /// own sign-in and the seed-compatible password grant.
     pub client_id: Option<String>,
+    /// For an application's session: when the person signed in, how, and
+    /// in which browser session (what its id_tokens say).
+    pub auth_time: Option<i64>,
+    pub amr: Option<String>,
+    pub browser_session_id: Option<i64>,
+}
+
+impl Session {
+    /// When the person entered their password for this session.
+    pub fn signed_in_at(&self) -> i64 {
+        self.auth_time.unwrap_or(self.created_at)
+    }
+}
+
+/// The sign-in an application's session stands on.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub auth_time: i64,
+    pub amr: String,
+    pub browser_session_id: i64,
 }
 
 /// A stored refresh token, as rotation needs to see it.
@@ -42,6 +62,7 @@ pub struct StoredToken {
 pub struct NewSession<'a> {
     pub user_id: i64,
     pub client_id: Option<&'a str>,
+    pub sign_in: Option<&'a SignIn>,
     /// The scopes, space-separated.
     pub scopes: &'a str,
     pub created_at: i64,
@@ -66,6 +87,9 @@ pub fn create(
         expires_at: new.expires_at,
         revoked_at: None,
         client_id: new.client_id.map(str::to_owned),
+        auth_time: new.sign_in.map(|s| s.auth_time),
+        amr: new.sign_in.map(|s| s.amr.clone()),
+        browser_session_id: new.sign_in.map(|s| s.browser_session_id),
     };
     // A password change committing between the check and this insert
     // must not leave a session opened with the old password. This
@@ -95,6 +119,9 @@ pub fn create(
             sessions::created_at.eq(session.created_at),
             sessions::expires_at.eq(session.expires_at),
             sessions::client_id.eq(&session.client_id),
+            sessions::auth_time.eq(session.auth_time),
+            sessions::amr.eq(&session.amr),
+            sessions::browser_session_id.eq(session.browser_session_id),
         ))
         .execute(conn)?;
     insert_token(conn, new.token_hash, session.id, new.token_expires_at)?;

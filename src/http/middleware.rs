@@ -41,6 +41,18 @@ fn round_to_hundredths(ms: f64) -> f64 {
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
                    frame-ancestors 'none'; base-uri 'none'";
 
+/// The CSP of a page whose form's answer redirects on to `origin` (an
+/// application's redirect URI): browsers hold every redirect after a form
+/// post to `form-action`, so the application's origin must be named.
+/// `origin` comes from a registered, parsed URI.
+pub fn csp_with_form_target(origin: &str) -> HeaderValue {
+    let policy = CSP.replace(
+        "form-action 'self'",
+        &format!("form-action 'self' {origin}"),
+    );
+    HeaderValue::from_str(&policy).unwrap_or_else(|_| HeaderValue::from_static(CSP))
+}
+
 /// Headers every response carries.
 pub async fn security_headers(
     req: ServiceRequest,
@@ -61,10 +73,13 @@ pub async fn security_headers(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // A page may have set its own, wider `form-action` (see above).
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     // Handlers that mean to be cached (static files, the JWK set) say so;
     // everything else holds tokens or per-user data.
     if is_static {

@@ -21,6 +21,7 @@ use crate::error::ApiError;
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
 use crate::http::extract::{BrowserCaller, Caller};
+use crate::http::middleware::csp_with_form_target;
 use crate::state::AppState;
 
 /// `GET /authorize`
@@ -109,6 +110,33 @@ pub async fn decide(
             )
         }
         _ => refused_page("The form did not say whether to allow or deny."),
+    }
+}
+
+/// The origin an authorization request in `next` (a login page's way
+/// back) will finally redirect to, if it names a registered client and
+/// redirect URI: the login page's form must be allowed to end there.
+pub async fn form_target_of(state: &AppState, next: &str) -> Option<String> {
+    let query = next.strip_prefix("/authorize?")?;
+    let mut form = Form::parse(query.as_bytes()).ok()?;
+    let (client_id, redirect_uri) = (form.take("client_id")?, form.take("redirect_uri")?);
+    let client = db::run(&state.pool, move |conn| clients::find(conn, &client_id))
+        .await
+        .ok()??;
+    client
+        .redirect_uris()
+        .any(|uri| uri == redirect_uri)
+        .then(|| origin_of(&redirect_uri))
+        .flatten()
+}
+
+/// What a CSP source list calls the origin of `uri`: `scheme://host:port`,
+/// or `scheme:` for a native app's private-use scheme.
+fn origin_of(uri: &str) -> Option<String> {
+    let url = Url::parse(uri).ok()?;
+    match url.origin() {
+        origin @ url::Origin::Tuple(..) => Some(origin.ascii_serialization()),
+        url::Origin::Opaque(_) => Some(format!("{}:", url.scheme())),
     }
 }
 
@@ -228,7 +256,13 @@ fn consent_page(
     scopes: &[String],
 ) -> HttpResponse {
     let jar = BrowserCookies::new(&state.settings);
-    let (builder, csrf_token) = html::with_csrf(req, jar, StatusCode::OK);
+    let (mut builder, csrf_token) = html::with_csrf(req, jar, StatusCode::OK);
+    if let Some(origin) = origin_of(&request.redirect_uri) {
+        builder.insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            csp_with_form_target(&origin),
+        ));
+    }
     let lines: Vec<ScopeLine> = scopes.iter().map(|s| ScopeLine::of(s)).collect();
     let hidden = request.hidden_fields();
     let page = ConsentPage {

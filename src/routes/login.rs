@@ -3,6 +3,7 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::authorize;
 use super::form::Form;
 use super::html::{self, LoginPage};
 use super::next_path::safe_next;
@@ -15,6 +16,7 @@ use crate::http::client_address::client_address;
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
 use crate::http::extract::Caller;
+use crate::http::middleware::csp_with_form_target;
 use crate::state::AppState;
 
 const WRONG_CREDENTIALS: &str = "Incorrect email or password.";
@@ -46,7 +48,7 @@ pub async fn page(
     }
     if query.get("session_ended").is_some() {
         let notice = Some(SESSION_ENDED);
-        return login_form(&req, &state, StatusCode::OK, notice, None, "", &next);
+        return login_form(&req, &state, StatusCode::OK, notice, None, "", &next).await;
     }
     let notice = query
         .get("signed_out")
@@ -54,10 +56,10 @@ pub async fn page(
         .then_some("You have been signed out.");
     // An application's `login_hint`, carried here by /authorize.
     let email = query.get("login_hint").unwrap_or("");
-    login_form(&req, &state, StatusCode::OK, notice, None, email, &next)
+    login_form(&req, &state, StatusCode::OK, notice, None, email, &next).await
 }
 
-fn login_form(
+async fn login_form(
     req: &HttpRequest,
     state: &AppState,
     status: StatusCode,
@@ -67,7 +69,13 @@ fn login_form(
     next: &str,
 ) -> HttpResponse {
     let jar = BrowserCookies::new(&state.settings);
-    let (builder, csrf_token) = html::with_csrf(req, jar, status);
+    let (mut builder, csrf_token) = html::with_csrf(req, jar, status);
+    if let Some(origin) = authorize::form_target_of(state, next).await {
+        builder.insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            csp_with_form_target(&origin),
+        ));
+    }
     let page = LoginPage {
         notice,
         error,
@@ -119,7 +127,8 @@ pub async fn submit(
             Some(EMPTY_FIELDS),
             email,
             &next,
-        );
+        )
+        .await;
     }
     let client = client_address(&req, &state.settings.trusted_proxies);
     let device_cookie = jar.read(&req, jar.device_name());
@@ -153,6 +162,7 @@ pub async fn submit(
                 email,
                 &next,
             )
+            .await
         }
         Err(ApiError::Throttled { retry_after }) => {
             let wait = format!(
@@ -167,7 +177,8 @@ pub async fn submit(
                 Some(&wait),
                 email,
                 &next,
-            );
+            )
+            .await;
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));

@@ -12,7 +12,7 @@ use crate::auth::hasher::Hasher;
 use crate::auth::jwt::TokenSigner;
 use crate::auth::keys::{KeyRing, StoredKey};
 use crate::auth::random::random_token;
-use crate::config::Settings;
+use crate::config::{JwtAlg, Settings};
 use crate::db::login_failures::AccountPolicy;
 use crate::db::{self, DbPool};
 use crate::metrics::Metrics;
@@ -62,19 +62,18 @@ fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
 /// The signer over the shared secret, or over the key ring in the data dir
 /// (created on first start, then watched for rotations).
 fn start_signer(settings: &Settings) -> anyhow::Result<Arc<TokenSigner>> {
-    let shared_secret = settings.signing_secret();
-    let ring_path = shared_secret
-        .is_none()
-        .then(|| KeyRing::path(&settings.data_dir));
-    let ring = match shared_secret {
-        Some(secret) => KeyRing {
-            keys: vec![StoredKey::from_secret(secret)],
-        },
-        None => KeyRing::load_or_create(&settings.data_dir, settings.jwt_alg, settings.access_ttl)?,
+    let shared_secret = settings.signing_secret().map(StoredKey::from_secret);
+    // The ring always holds the RS256 keys that sign id_tokens; with a
+    // shared secret it holds nothing else.
+    let algs: &[JwtAlg] = match shared_secret {
+        Some(_) => &[JwtAlg::Rs256],
+        None => &[settings.jwt_alg, JwtAlg::Rs256],
     };
+    let ring = KeyRing::load_or_create(&settings.data_dir, algs, settings.access_ttl)?;
     let signer = Arc::new(TokenSigner::new(
         &ring,
-        ring_path,
+        Some(KeyRing::path(&settings.data_dir)),
+        shared_secret,
         settings.jwt_alg,
         &settings.issuer,
         settings.audience.as_deref(),

@@ -15,7 +15,6 @@ use crate::support::{
 const STATE: &str = "xyz-state";
 
 #[tokio::test]
-#[ignore = "server bug: the consent page's CSP has form-action 'self', which forbids the redirect to the application"]
 async fn the_consent_page_lets_its_form_send_the_browser_to_the_application() {
     let app = TestApp::spawn().await;
     let client = app.add_client(ClientSpec::default());
@@ -76,7 +75,6 @@ async fn the_consent_page_lets_its_form_send_the_browser_to_the_application() {
 }
 
 #[tokio::test]
-#[ignore = "server bug: the login page's CSP has form-action 'self', which forbids the redirects on to a trusted application"]
 async fn the_login_page_lets_a_trusted_applications_sign_in_reach_the_application() {
     let app = TestApp::spawn().await;
     let client = app.add_client(ClientSpec {

@@ -7,10 +7,20 @@ use serde_json::Value;
 use crate::cli::{assert_fails_with, latchkey, latchkey_with_env, stderr, stdout};
 use crate::support::{EMAIL, TestApp};
 
-async fn jwks(app: &TestApp) -> Value {
+async fn full_jwks(app: &TestApp) -> Value {
     let response = app.get("/.well-known/jwks.json").await;
     assert_eq!(response.status(), 200);
     response.json().await.expect("json")
+}
+
+/// The access-token keys of the published set: without the RS256 keys
+/// that sign id_tokens, which rotate alongside (see tests/api/oidc).
+async fn jwks(app: &TestApp) -> Value {
+    let mut set = full_jwks(app).await;
+    if let Some(keys) = set["keys"].as_array_mut() {
+        keys.retain(|k| k["alg"] != "RS256");
+    }
+    set
 }
 
 /// Verifies `token` the way an outside service would: with nothing but the
@@ -35,9 +45,17 @@ fn eddsa(settings: &mut latchkey::config::Settings) {
 }
 
 #[tokio::test]
-async fn in_hs256_mode_the_key_set_is_empty() {
+async fn in_hs256_mode_the_key_set_holds_only_the_id_token_keys_never_the_secret() {
     let app = TestApp::spawn().await;
     assert_eq!(jwks(&app).await, serde_json::json!({"keys": []}));
+    let set = full_jwks(&app).await;
+    let keys = set["keys"].as_array().expect("keys");
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0]["kty"], "RSA");
+    assert_eq!(keys[0]["alg"], "RS256");
+    for private in ["d", "p", "q", "k"] {
+        assert!(keys[0].get(private).is_none(), "never {private}");
+    }
 }
 
 #[tokio::test]

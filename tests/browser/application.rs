@@ -247,7 +247,6 @@ async fn a_link_on_an_application_leads_through_sign_in_to_the_consent_page() {
 }
 
 #[tokio::test]
-#[ignore = "server bug: the CSP's form-action 'self' stops Chromium following the consent form's redirect to the application"]
 async fn a_person_allows_an_application_which_gets_a_working_code() {
     let Some(browser) = Browser::start().await else {
         return;
@@ -261,7 +260,6 @@ async fn a_person_allows_an_application_which_gets_a_working_code() {
 }
 
 #[tokio::test]
-#[ignore = "server bug: the CSP's form-action 'self' stops Chromium following the consent form's redirect to the application"]
 async fn a_person_denies_an_application_which_gets_no_code() {
     let Some(browser) = Browser::start().await else {
         return;
@@ -279,7 +277,6 @@ async fn a_person_denies_an_application_which_gets_no_code() {
 }
 
 #[tokio::test]
-#[ignore = "server bug: the CSP's form-action 'self' stops Chromium following the login form's redirects to the application"]
 async fn a_trusted_application_gets_its_code_right_after_sign_in() {
     let Some(browser) = Browser::start().await else {
         return;

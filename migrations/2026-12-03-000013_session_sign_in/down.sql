@@ -1,0 +1,4 @@
+ALTER TABLE authorization_codes DROP COLUMN amr;
+ALTER TABLE sessions DROP COLUMN browser_session_id;
+ALTER TABLE sessions DROP COLUMN amr;
+ALTER TABLE sessions DROP COLUMN auth_time;

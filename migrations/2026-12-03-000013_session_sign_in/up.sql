@@ -1,0 +1,9 @@
+-- What an id_token says of the sign-in behind a session: when the person
+-- entered their password (`auth_time`), how (`amr`, space-separated), and
+-- the browser session it came from (`sid`). Sessions of latchkey's own
+-- sign-in are their own sign-in; an application's session copies these
+-- from the authorization code, so refreshes repeat the same values.
+ALTER TABLE sessions ADD COLUMN auth_time BIGINT;
+ALTER TABLE sessions ADD COLUMN amr TEXT;
+ALTER TABLE sessions ADD COLUMN browser_session_id BIGINT;
+ALTER TABLE authorization_codes ADD COLUMN amr TEXT NOT NULL DEFAULT 'pwd';
