@@ -11,6 +11,7 @@ pub mod device;
 mod error;
 pub mod failure_time;
 pub mod hasher;
+pub mod id_token;
 pub mod jwt;
 pub mod keys;
 pub mod password;

@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod authorize;
 mod client_auth;
+mod end_session;
 mod form;
 mod health;
 mod html;
@@ -14,6 +15,7 @@ mod next_path;
 mod openapi;
 mod setup;
 pub mod token;
+mod userinfo;
 mod users;
 mod well_known;
 
@@ -39,8 +41,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/logout")
+            .route(web::get().to(end_session::start))
             .route(web::post().to(login::logout))
-            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+            .default_service(web::to(method_not_allowed(&[
+                Method::GET,
+                Method::HEAD,
+                Method::POST,
+            ]))),
     )
     .service(
         web::resource("/setup")
@@ -90,6 +97,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/.well-known/oauth-authorization-server")
             .route(web::get().to(well_known::metadata))
+            .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
+    )
+    .service(
+        web::resource("/userinfo")
+            .route(web::get().to(userinfo::userinfo))
+            .route(web::post().to(userinfo::userinfo))
+            .default_service(web::to(method_not_allowed(&[
+                Method::GET,
+                Method::HEAD,
+                Method::POST,
+            ]))),
+    )
+    .service(
+        web::resource("/.well-known/openid-configuration")
+            .route(web::get().to(well_known::openid_configuration))
             .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
     )
     .service(

@@ -148,7 +148,6 @@ pub enum Exchange {
         user: Box<User>,
         scopes: Vec<String>,
         nonce: Option<String>,
-        auth_time: i64,
     },
     /// Unknown, expired, another client's, another redirect URI, or a
     /// verifier that does not match. The code is spent all the same: a
@@ -232,7 +231,6 @@ pub fn exchange(
             user: Box::new(user),
             scopes,
             nonce: code.nonce,
-            auth_time: code.auth_time,
         })
     })
 }

@@ -64,6 +64,15 @@ impl Claims {
     }
 }
 
+/// What latchkey reads of an id_token presented back to it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IdTokenHint {
+    pub sub: String,
+    pub aud: String,
+    #[serde(default)]
+    pub sid: Option<String>,
+}
+
 /// A freshly signed access token.
 pub struct AccessToken {
     pub token: String,
@@ -277,6 +286,31 @@ impl TokenSigner {
         header.kid = Some(kid.to_owned());
         jsonwebtoken::encode(&header, claims, &key.encoding)
             .map_err(|e| TokenError::Signing(e.to_string()))
+    }
+
+    /// Reads an `id_token_hint` (RP-initiated logout): one of our id_tokens,
+    /// signature and issuer checked, but it may have expired (OpenID
+    /// Connect RP-Initiated Logout §2); the caller checks the audience.
+    pub fn verify_id_token_hint(&self, token: &str) -> Result<IdTokenHint, TokenError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
+        let keys = self.snapshot();
+        let key = header
+            .kid
+            .as_deref()
+            .and_then(|kid| keys.by_kid.get(kid))
+            .filter(|key| key.algorithm == Algorithm::RS256)
+            .ok_or(TokenError::UnknownKey)?;
+        if key.is_retired(now_unix()) {
+            return Err(TokenError::RetiredKey);
+        }
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_required_spec_claims(&["iss", "sub", "aud"]);
+        jsonwebtoken::decode::<IdTokenHint>(token, &key.decoding, &validation)
+            .map(|data| data.claims)
+            .map_err(TokenError::Invalid)
     }
 
     /// Checks signature, algorithm (pinned per key), `kid` (and that its

@@ -132,7 +132,7 @@ pub async fn form_target_of(state: &AppState, next: &str) -> Option<String> {
 
 /// What a CSP source list calls the origin of `uri`: `scheme://host:port`,
 /// or `scheme:` for a native app's private-use scheme.
-fn origin_of(uri: &str) -> Option<String> {
+pub(super) fn origin_of(uri: &str) -> Option<String> {
     let url = Url::parse(uri).ok()?;
     match url.origin() {
         origin @ url::Origin::Tuple(..) => Some(origin.ascii_serialization()),

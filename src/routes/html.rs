@@ -78,6 +78,15 @@ impl ScopeLine {
 }
 
 #[derive(Template)]
+#[template(path = "logout.html")]
+pub struct LogoutPage<'a> {
+    pub email: &'a str,
+    /// Where to go afterwards, carried through the form.
+    pub hidden: Vec<(&'static str, String)>,
+    pub csrf_token: &'a str,
+}
+
+#[derive(Template)]
 #[template(path = "message.html")]
 pub struct MessagePage<'a> {
     pub title: &'a str,

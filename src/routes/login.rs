@@ -4,6 +4,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::authorize;
+use super::end_session;
 use super::form::Form;
 use super::html::{self, LoginPage};
 use super::next_path::safe_next;
@@ -261,30 +262,51 @@ pub async fn sign_in(
 }
 
 /// `POST /logout`: ends the session server-side (so its cookie is refused
-/// by every instance), clears the cookies, back to the sign-in page.
+/// by every instance), clears the cookies, back to the sign-in page, or to
+/// the application that asked (RP-initiated logout, see `end_session`).
 pub async fn logout(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let form = Form::read(&req, payload).await.unwrap_or_default();
-    let jar = BrowserCookies::new(&state.settings);
+    let mut form = Form::read(&req, payload).await.unwrap_or_default();
     if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
         return forged(&why, "/logout");
     }
+    let back = match end_session::read_return(&state, &mut form, None).await {
+        Ok(back) => back,
+        Err(end_session::Refused(why)) => {
+            return html::message(StatusCode::BAD_REQUEST, "Sign-out request refused", why);
+        }
+    };
+    end_browser_session(&req, &state, &back).await
+}
+
+/// Ends the browser's session and clears its cookies, then on to `back`.
+pub async fn end_browser_session(
+    req: &HttpRequest,
+    state: &AppState,
+    back: &end_session::Return,
+) -> HttpResponse {
+    let jar = BrowserCookies::new(&state.settings);
     let refresh = jar
-        .read(&req, jar.refresh_name())
+        .read(req, jar.refresh_name())
         .and_then(|t| RefreshToken::parse(&t));
     let access_session = jar
-        .read(&req, jar.session_name())
+        .read(req, jar.session_name())
         .and_then(|t| state.signer.verify(&t).ok())
         .and_then(|claims| claims.session_id());
-    let ended = session::end(&state, refresh, access_session, None).await;
+    let ended = session::end(state, refresh, access_session, None).await;
     match ended {
-        Ok(session_id) => tracing::info!(event = "logout", session_id, "signed out"),
+        Ok(session_id) => tracing::info!(
+            event = "logout",
+            session_id,
+            client_id = back.client_id.as_deref(),
+            "signed out"
+        ),
         Err(e) => return error_page(e.into()),
     }
-    let mut response = html::see_other("/login?signed_out=1");
+    let mut response = html::see_other(&back.target());
     for cookie in jar.cleared() {
         response.cookie(cookie);
     }

@@ -10,10 +10,13 @@ use std::net::IpAddr;
 use super::client_auth::{Authenticated, Presented, UnknownId, authenticate};
 use super::form::Form;
 use crate::auth::authorization::{self, Exchange};
+use crate::auth::id_token;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::scopes;
 use crate::auth::session;
 use crate::auth::{AuthError, authenticate as authenticate_user};
+use crate::db::sessions::Session;
+use crate::db::users::User;
 use crate::db::{self, clients::Client};
 use crate::error::ApiError;
 use crate::http::client_address::client_address;
@@ -27,6 +30,8 @@ struct TokenResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     refresh_token: Option<String>,
     scope: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_token: Option<String>,
 }
 
 pub async fn token(
@@ -222,13 +227,15 @@ async fn refresh_grant(
     let rotated = session::rotate(state, presented, grant.scope, client, "token")
         .await?
         .ok_or(ApiError::InvalidGrant)?;
-    token_response(
+    let (user, session, scopes) = (&rotated.user, &rotated.session, &rotated.scopes);
+    token_response_with(
         state,
-        &rotated.user.email,
-        &rotated.scopes,
-        Some(rotated.session.id),
-        Some(rotated.successor),
+        &user.email,
+        scopes,
+        Some(session.id),
+        Some(rotated.successor.clone()),
         client_id,
+        |access| id_token_for(state, user, session, scopes, None, access),
     )
 }
 
@@ -256,6 +263,7 @@ async fn code_grant(
             refresh,
             user,
             scopes,
+            nonce,
             ..
         } => {
             tracing::info!(
@@ -264,13 +272,14 @@ async fn code_grant(
                 session_id = session.id,
                 "authorization code exchanged"
             );
-            token_response(
+            token_response_with(
                 state,
                 &user.email,
                 &scopes,
                 Some(session.id),
                 Some(refresh),
                 Some(&client.id),
+                |access| id_token_for(state, &user, &session, &scopes, nonce, access),
             )
         }
         Exchange::Refused(why) => {
@@ -316,10 +325,34 @@ fn token_response(
     refresh: Option<RefreshToken>,
     client_id: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
+    let no_id_token = |_: &str| Ok(None);
+    token_response_with(
+        state,
+        subject,
+        scopes,
+        session_id,
+        refresh,
+        client_id,
+        no_id_token,
+    )
+}
+
+/// The token response; `id_token` makes the id_token, if one is due,
+/// from the new access token (whose hash it carries).
+fn token_response_with(
+    state: &AppState,
+    subject: &str,
+    scopes: &[String],
+    session_id: Option<i64>,
+    refresh: Option<RefreshToken>,
+    client_id: Option<&str>,
+    id_token: impl FnOnce(&str) -> Result<Option<String>, ApiError>,
+) -> Result<HttpResponse, ApiError> {
     let access = state
         .signer
         .issue_to(subject, scopes, session_id, client_id)
         .map_err(ApiError::internal)?;
+    let id_token = id_token(&access.token)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, "no-cache"))
@@ -329,7 +362,42 @@ fn token_response(
             expires_in: access.expires_in,
             refresh_token: refresh.map(|r| r.expose().to_owned()),
             scope: scopes.join(" "),
+            id_token,
         }))
+}
+
+/// An id_token for an application's session, when `openid` was granted.
+fn id_token_for(
+    state: &AppState,
+    user: &User,
+    session: &Session,
+    scopes: &[String],
+    nonce: Option<String>,
+    access_token: &str,
+) -> Result<Option<String>, ApiError> {
+    let Some(client_id) = session.client_id.as_deref() else {
+        return Ok(None);
+    };
+    if !scopes.iter().any(|s| s == "openid") {
+        return Ok(None);
+    }
+    let claims = id_token::claims(
+        user,
+        session,
+        id_token::Issue {
+            issuer: &state.settings.issuer,
+            client_id,
+            access_token,
+            scopes,
+            nonce,
+            lifetime_seconds: state.settings.access_ttl.as_secs() as i64,
+        },
+    );
+    state
+        .signer
+        .sign_id_token(&claims)
+        .map(Some)
+        .map_err(ApiError::internal)
 }
 
 fn narrow_scopes(held: &[String], requested: Option<&str>) -> Result<Vec<String>, ApiError> {
