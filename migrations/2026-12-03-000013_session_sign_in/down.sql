@@ -1,3 +1,4 @@
+ALTER TABLE clients DROP COLUMN id_token_alg;
 ALTER TABLE authorization_codes DROP COLUMN amr;
 ALTER TABLE sessions DROP COLUMN browser_session_id;
 ALTER TABLE sessions DROP COLUMN amr;

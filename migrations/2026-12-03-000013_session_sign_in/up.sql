@@ -7,3 +7,6 @@ ALTER TABLE sessions ADD COLUMN auth_time BIGINT;
 ALTER TABLE sessions ADD COLUMN amr TEXT;
 ALTER TABLE sessions ADD COLUMN browser_session_id BIGINT;
 ALTER TABLE authorization_codes ADD COLUMN amr TEXT NOT NULL DEFAULT 'pwd';
+-- How an application wants its id_tokens signed: RS256 (what every
+-- relying party supports) unless it asked for EdDSA at registration.
+ALTER TABLE clients ADD COLUMN id_token_alg TEXT NOT NULL DEFAULT 'RS256';

@@ -21,6 +21,8 @@ pub struct Client {
     pub scopes: String,
     pub trusted: bool,
     pub created_at: i64,
+    /// `RS256` or `EdDSA`: how its id_tokens are signed.
+    pub id_token_alg: String,
 }
 
 impl std::fmt::Debug for Client {

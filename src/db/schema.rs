@@ -74,6 +74,7 @@ diesel::table! {
         scopes -> Text,
         trusted -> Bool,
         created_at -> BigInt,
+        id_token_alg -> Text,
     }
 }
 

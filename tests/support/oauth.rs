@@ -24,6 +24,8 @@ pub struct ClientSpec<'a> {
     pub trusted: bool,
     pub scopes: &'a [&'a str],
     pub grants: &'a [&'a str],
+    /// `RS256` or `EdDSA`.
+    pub id_token_alg: &'a str,
 }
 
 impl Default for ClientSpec<'_> {
@@ -34,6 +36,7 @@ impl Default for ClientSpec<'_> {
             trusted: false,
             scopes: &["openid", "email", "read"],
             grants: &[],
+            id_token_alg: "RS256",
         }
     }
 }
@@ -54,6 +57,7 @@ impl TestApp {
             scopes: spec.scopes.join(" "),
             trusted: spec.trusted,
             created_at: 0,
+            id_token_alg: spec.id_token_alg.into(),
         };
         clients::insert(&mut self.connection(), &client).expect("insert client");
         TestClient {

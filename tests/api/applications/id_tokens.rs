@@ -10,7 +10,7 @@ use crate::support::{Browser, ClientSpec, EMAIL, Pkce, TestApp, query_param};
 /// Verifies `id_token` with nothing but the published JWKS, for `aud`.
 async fn verify(app: &TestApp, id_token: &str, aud: &str) -> Value {
     let header = jsonwebtoken::decode_header(id_token).expect("header");
-    assert_eq!(header.alg, Algorithm::RS256);
+    let alg = header.alg;
     let kid = header.kid.expect("kid");
     let set: Value = app
         .get("/.well-known/jwks.json")
@@ -24,12 +24,18 @@ async fn verify(app: &TestApp, id_token: &str, aud: &str) -> Value {
         .iter()
         .find(|k| k["kid"] == kid.as_str())
         .expect("the signing key is published");
-    let key = DecodingKey::from_rsa_components(
-        jwk["n"].as_str().expect("n"),
-        jwk["e"].as_str().expect("e"),
-    )
-    .expect("rsa key");
-    let mut validation = Validation::new(Algorithm::RS256);
+    let key = match alg {
+        Algorithm::RS256 => DecodingKey::from_rsa_components(
+            jwk["n"].as_str().expect("n"),
+            jwk["e"].as_str().expect("e"),
+        )
+        .expect("rsa key"),
+        Algorithm::EdDSA => {
+            DecodingKey::from_ed_components(jwk["x"].as_str().expect("x")).expect("ed key")
+        }
+        other => panic!("an id_token signed with {other:?}"),
+    };
+    let mut validation = Validation::new(alg);
     validation.set_audience(&[aud]);
     validation.set_issuer(&[app.settings.issuer.as_str()]);
     jsonwebtoken::decode::<Value>(id_token, &key, &validation)
@@ -58,6 +64,11 @@ async fn the_code_exchange_gives_an_id_token_with_the_sign_in_and_the_nonce() {
     let access = body["access_token"].as_str().expect("access");
     let id_token = body["id_token"].as_str().expect("an id_token");
 
+    assert_eq!(
+        jsonwebtoken::decode_header(id_token).expect("header").alg,
+        Algorithm::RS256,
+        "RS256 by default"
+    );
     let id = verify(&app, id_token, &client.id).await;
     assert_eq!(id["iss"], app.settings.issuer.as_str());
     assert_eq!(id["aud"], client.id.as_str());
@@ -159,7 +170,7 @@ async fn discovery_describes_the_provider_with_every_url_under_the_issuer() {
     }
     assert_eq!(
         doc["id_token_signing_alg_values_supported"],
-        serde_json::json!(["RS256"])
+        serde_json::json!(["RS256", "EdDSA"])
     );
     assert_eq!(
         doc["subject_types_supported"],
@@ -177,4 +188,26 @@ async fn discovery_describes_the_provider_with_every_url_under_the_issuer() {
         .expect("json");
     assert_eq!(rfc8414["userinfo_endpoint"], doc["userinfo_endpoint"]);
     assert_eq!(rfc8414["end_session_endpoint"], doc["end_session_endpoint"]);
+}
+
+#[tokio::test]
+async fn an_application_registered_for_eddsa_gets_eddsa_id_tokens() {
+    let app = TestApp::spawn().await;
+    let client = app.add_client(ClientSpec {
+        trusted: true,
+        id_token_alg: "EdDSA",
+        ..ClientSpec::default()
+    });
+    let pkce = Pkce::new();
+    let browser = Browser::new(&app);
+    let start = authorize_path(&client, &pkce, &[("scope", "openid")]);
+    let code = query_param(&walk_to_callback(&app, &browser, &start).await, "code").expect("c");
+    let body = tokens(exchange(&app, &client, &code, &pkce.verifier).await).await;
+    let id_token = body["id_token"].as_str().expect("id_token");
+    assert_eq!(
+        jsonwebtoken::decode_header(id_token).expect("header").alg,
+        Algorithm::EdDSA
+    );
+    let id = verify(&app, id_token, &client.id).await;
+    assert_eq!(id["aud"], client.id.as_str());
 }
