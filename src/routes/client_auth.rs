@@ -103,7 +103,9 @@ pub async fn authenticate(
     match (found, presented) {
         (None, Presented::Id(_)) if unknown == UnknownId::Ignore => Ok(Authenticated::BuiltIn),
         (None, _) => Err(refuse()),
-        (Some(client), Presented::Id(_)) if client.is_public() => Ok(Authenticated::Client(Box::new(client))),
+        (Some(client), Presented::Id(_)) if client.is_public() => {
+            Ok(Authenticated::Client(Box::new(client)))
+        }
         (Some(client), Presented::Secret { secret, .. }) if secret_matches(&client, &secret) => {
             Ok(Authenticated::Client(Box::new(client)))
         }

@@ -5,8 +5,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
-use std::net::IpAddr;
-
 use super::client_auth::{Authenticated, Presented, UnknownId, authenticate};
 use super::form::Form;
 use crate::auth::authorization::{self, Exchange};
@@ -16,11 +14,12 @@ use crate::auth::scopes;
 use crate::auth::session;
 use crate::auth::{AuthError, authenticate as authenticate_user};
 use crate::config::JwtAlg;
+use crate::db::sessions::Device;
 use crate::db::sessions::Session;
 use crate::db::users::User;
 use crate::db::{self, clients::Client};
 use crate::error::ApiError;
-use crate::http::client_address::client_address;
+use crate::http::client_address::device_of;
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -49,8 +48,8 @@ pub async fn token(
             }
             let client = authenticate(&state, presented, UnknownId::Ignore).await?;
             require_grant(&client, "password")?;
-            let address = client_address(&req, &state.settings.trusted_proxies);
-            password_grant(&state, address, grant, client.id()).await
+            let device = device_of(&req, &state.settings.trusted_proxies);
+            password_grant(&state, device, grant, client.id()).await
         }
         Grant::Refresh(grant) => {
             let client = authenticate(&state, presented, UnknownId::Ignore).await?;
@@ -61,7 +60,8 @@ pub async fn token(
             match authenticate(&state, presented, UnknownId::Refuse).await? {
                 Authenticated::Client(client) => {
                     require_grant_of(&client, "authorization_code")?;
-                    code_grant(&state, grant, &client).await
+                    let device = device_of(&req, &state.settings.trusted_proxies);
+                    code_grant(&state, grant, &client, device).await
                 }
                 Authenticated::BuiltIn => Err(ApiError::InvalidClient),
             }
@@ -182,10 +182,11 @@ impl TryFrom<Form> for Grant {
 #[tracing::instrument(skip_all, fields(grant = "password"))]
 async fn password_grant(
     state: &AppState,
-    client: IpAddr,
+    device: Device,
     grant: PasswordGrant,
     client_id: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
+    let client = device.address;
     let (username, password) = (&grant.username, &grant.password);
     let user = match authenticate_user(state, client, username, password, None).await {
         Ok(user) => user,
@@ -197,7 +198,7 @@ async fn password_grant(
         }
     };
     let scopes = narrow_scopes(&user.scope_list(), grant.scope.as_deref())?;
-    let (session, refresh) = session::open(state, &user, &scopes, client_id).await?;
+    let (session, refresh) = session::open(state, &user, &scopes, client_id, device).await?;
     tracing::info!(
         event = "login_succeeded",
         via = "token",
@@ -255,12 +256,14 @@ async fn code_grant(
     state: &AppState,
     grant: CodeGrant,
     client: &Client,
+    device: Device,
 ) -> Result<HttpResponse, ApiError> {
     let policy = session::refresh_policy(state);
     let client_id = client.id.clone();
     let exchanged = db::run(&state.pool, move |conn| {
         let presented = authorization::Presented {
             code: &grant.code,
+            device: &device,
             client_id: &client_id,
             redirect_uri: grant.redirect_uri.as_deref(),
             code_verifier: grant.code_verifier.as_deref(),

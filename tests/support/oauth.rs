@@ -119,6 +119,12 @@ impl Browser {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
+        Self::with_client(app, http)
+    }
+
+    /// A browser over `http`, which must keep cookies and not follow
+    /// redirects.
+    pub fn with_client(app: &TestApp, http: reqwest::Client) -> Self {
         Self {
             http,
             base: app.url(""),
