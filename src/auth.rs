@@ -20,7 +20,9 @@ pub mod random;
 pub mod refresh;
 pub mod rotation;
 pub mod scopes;
+pub mod second_factor;
 pub mod session;
+pub mod totp;
 
 pub use error::AuthError;
 

@@ -221,6 +221,19 @@ pub enum UserCommand {
         /// The file to read (JSON lines or RFC 4180 CSV, told apart by content)
         file: PathBuf,
     },
+    /// Second factors of a user
+    #[command(subcommand)]
+    Mfa(MfaCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MfaCommand {
+    /// Remove every second factor of a user (a lost phone without recovery codes); the next
+    /// sign-in needs the password only
+    Reset {
+        /// The user's email
+        email: String,
+    },
 }
 
 impl Cli {

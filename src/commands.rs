@@ -6,7 +6,7 @@ pub mod import;
 pub mod keys;
 pub mod user;
 
-use crate::cli::{ClientCommand, KeysCommand, UserCommand};
+use crate::cli::{ClientCommand, KeysCommand, MfaCommand, UserCommand};
 use crate::config::Settings;
 use crate::db;
 use crate::startup::prepare_data_dir;
@@ -39,6 +39,7 @@ pub fn user(settings: &Settings, command: UserCommand, create: bool) -> anyhow::
         UserCommand::Disable { email } => user::set_disabled(&mut conn, &email, true),
         UserCommand::Enable { email } => user::set_disabled(&mut conn, &email, false),
         UserCommand::Import { file } => user::import(&mut conn, settings, &file),
+        UserCommand::Mfa(MfaCommand::Reset { email }) => user::reset_mfa(&mut conn, &email),
         UserCommand::List => user::list(&mut conn),
     }
 }

@@ -14,6 +14,7 @@ pub mod login_failures;
 mod migrations;
 mod pool;
 pub mod schema;
+pub mod second_factor;
 pub mod sessions;
 mod sqlite_file;
 pub mod trusted_devices;

@@ -41,6 +41,10 @@ pub enum ApiError {
     UnauthorizedClient(&'static str),
     #[error("the token lacks scope {0}")]
     InsufficientScope(&'static str),
+    /// The password was right, but the account has a second factor: it
+    /// signs in through the browser (`/authorize`), not the password grant.
+    #[error("a second factor is required")]
+    MfaRequired,
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("no bearer token")]
@@ -101,7 +105,7 @@ impl ResponseError for ApiError {
             | Self::InvalidGrant
             | Self::InvalidCode(_)
             | Self::UnauthorizedClient(_) => StatusCode::BAD_REQUEST,
-            Self::InsufficientScope(_) => StatusCode::FORBIDDEN,
+            Self::InsufficientScope(_) | Self::MfaRequired => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::HashingSaturated | Self::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -151,6 +155,10 @@ impl ResponseError for ApiError {
                 )
             }
             Self::PayloadTooLarge => oauth_body("invalid_request", "The request body is too large"),
+            Self::MfaRequired => oauth_body(
+                "mfa_required",
+                "This account has a second factor: sign in through the browser (authorization code flow)",
+            ),
             Self::MissingToken => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
                 json!({"detail": "Not authenticated"})

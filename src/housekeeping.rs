@@ -27,6 +27,7 @@ pub fn start(state: &Arc<AppState>) {
                         login_failures = purged.login_failures,
                         trusted_devices = purged.trusted_devices,
                         authorization_codes = purged.authorization_codes,
+                        second_factor_challenges = purged.second_factor_challenges,
                         "purged expired rows"
                     );
                 }

@@ -13,6 +13,7 @@ mod login;
 mod metrics;
 mod next_path;
 mod openapi;
+mod second_step;
 mod setup;
 pub mod token;
 mod user_agent;
@@ -48,6 +49,31 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/account/applications/revoke")
             .route(web::post().to(account::revoke_application))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/login/second-factor")
+            .route(web::get().to(second_step::page))
+            .route(web::post().to(second_step::submit))
+            .default_service(web::to(method_not_allowed(&[
+                Method::GET,
+                Method::HEAD,
+                Method::POST,
+            ]))),
+    )
+    .service(
+        web::resource("/account/totp/start")
+            .route(web::post().to(account::start_totp))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/account/totp/confirm")
+            .route(web::post().to(account::confirm_totp))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/account/totp/disable")
+            .route(web::post().to(account::disable_totp))
             .default_service(web::to(method_not_allowed(&[Method::POST]))),
     )
     .service(

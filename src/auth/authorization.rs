@@ -104,6 +104,8 @@ pub struct Approved<'a> {
     /// start).
     pub auth_time: i64,
     pub browser_session_id: i64,
+    /// How the person signed in (`pwd`, `pwd otp`).
+    pub amr: &'a str,
 }
 
 /// Stores a new code for `approved` and returns it (shown once, to the
@@ -125,7 +127,7 @@ pub fn issue_code(conn: &mut AnyConnection, approved: &Approved<'_>) -> QueryRes
             expires_at: now_unix() + CODE_TTL_SECONDS,
             used_at: None,
             issued_session_id: None,
-            amr: "pwd".to_owned(),
+            amr: approved.amr.to_owned(),
         },
     )?;
     Ok(code)
@@ -220,6 +222,7 @@ pub fn exchange(
             user_id: user.id,
             client_id: Some(&code.client_id),
             sign_in: Some(&sign_in),
+            amr: None,
             device: presented.device,
             verified_hash: None,
         };

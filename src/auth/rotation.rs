@@ -58,6 +58,8 @@ pub struct Opening<'a> {
     /// stands on.
     pub client_id: Option<&'a str>,
     pub sign_in: Option<&'a SignIn>,
+    /// How the person signed in, for latchkey's own sessions.
+    pub amr: Option<&'a str>,
     /// The browser or program asking.
     pub device: &'a Device,
     /// The password hash just verified, if a password was: the session is
@@ -90,6 +92,7 @@ pub fn create_within(
         user_id: opening.user_id,
         client_id: opening.client_id,
         sign_in: opening.sign_in,
+        amr: opening.amr,
         device: opening.device,
         scopes: &scopes.join(" "),
         created_at: now,

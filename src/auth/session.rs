@@ -38,7 +38,9 @@ pub async fn open(
     scopes: &[String],
     client_id: Option<&str>,
     device: Device,
+    amr: &str,
 ) -> Result<(i64, RefreshToken), AuthError> {
+    let amr = amr.to_owned();
     let (user_id, verified_hash) = (user.id, user.password_hash.clone());
     let client_id = client_id.map(str::to_owned);
     let (scopes, policy) = (scopes.to_vec(), refresh_policy(state));
@@ -47,6 +49,7 @@ pub async fn open(
             user_id,
             client_id: client_id.as_deref(),
             sign_in: None,
+            amr: Some(&amr),
             device: &device,
             verified_hash: Some(&verified_hash),
         };

@@ -238,3 +238,23 @@ fn read_new_password(settings: &Settings, from_stdin: bool) -> anyhow::Result<Pa
     }
     bail!("no password chosen")
 }
+
+/// `latchkey user mfa reset`
+pub fn reset_mfa(conn: &mut AnyConnection, email: &str) -> anyhow::Result<()> {
+    let email = parse_email(email)?;
+    let Some(user) = users::find_by_email(conn, email.as_str())? else {
+        bail!("no user with email {email}");
+    };
+    if crate::db::second_factor::remove_all(conn, user.id)? {
+        tracing::warn!(
+            event = "second_factor_removed",
+            via = "cli",
+            user_id = user.id,
+            "every second factor of the user removed by an administrator"
+        );
+        println!("removed the second factors of {email}; the password alone signs in now");
+    } else {
+        println!("{email} has no second factor");
+    }
+    Ok(())
+}

@@ -5,7 +5,9 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use super::login_failures::{self, AccountPolicy};
-use super::{AnyConnection, authorization_codes, trusted_devices, write_transaction};
+use super::{
+    AnyConnection, authorization_codes, second_factor, trusted_devices, write_transaction,
+};
 
 /// How long a spent or expired authorization code is remembered, in
 /// seconds, so that a replay still revokes what the first use issued.
@@ -21,6 +23,7 @@ pub struct Purged {
     pub login_failures: usize,
     pub trusted_devices: usize,
     pub authorization_codes: usize,
+    pub second_factor_challenges: usize,
 }
 
 impl Purged {
@@ -31,6 +34,7 @@ impl Purged {
             + self.login_failures
             + self.trusted_devices
             + self.authorization_codes
+            + self.second_factor_challenges
     }
 }
 
@@ -73,5 +77,6 @@ pub fn purge(
         login_failures: login_failures::purge(conn, policy, now_ms)?,
         trusted_devices: trusted_devices::purge(conn, now_s)?,
         authorization_codes: authorization_codes::purge(conn, now_s - CODE_REPLAY_MEMORY)?,
+        second_factor_challenges: second_factor::purge_challenges(conn, now_s)?,
     })
 }

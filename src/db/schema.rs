@@ -108,6 +108,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    totp_secrets (user_id) {
+        user_id -> BigInt,
+        secret -> Text,
+        created_at -> BigInt,
+        enabled_at -> Nullable<BigInt>,
+        last_step -> BigInt,
+    }
+}
+
+diesel::table! {
+    recovery_codes (code_hash) {
+        code_hash -> Text,
+        user_id -> BigInt,
+        used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    second_factor_challenges (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        verified_hash -> Text,
+        next -> Text,
+        expires_at -> BigInt,
+    }
+}
+
 diesel::joinable!(consents -> clients (client_id));
 diesel::joinable!(authorization_codes -> clients (client_id));
 
@@ -119,5 +147,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     trusted_devices,
     clients,
     consents,
-    authorization_codes
+    authorization_codes,
+    totp_secrets,
+    recovery_codes,
+    second_factor_challenges
 );

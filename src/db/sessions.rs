@@ -75,6 +75,8 @@ pub struct NewSession<'a> {
     pub user_id: i64,
     pub client_id: Option<&'a str>,
     pub sign_in: Option<&'a SignIn>,
+    /// How the person signed in, for a session of latchkey's own sign-in.
+    pub amr: Option<&'a str>,
     pub device: &'a Device,
     /// The scopes, space-separated.
     pub scopes: &'a str,
@@ -101,7 +103,10 @@ pub fn create(
         revoked_at: None,
         client_id: new.client_id.map(str::to_owned),
         auth_time: new.sign_in.map(|s| s.auth_time),
-        amr: new.sign_in.map(|s| s.amr.clone()),
+        amr: new
+            .sign_in
+            .map(|s| s.amr.clone())
+            .or_else(|| new.amr.map(str::to_owned)),
         browser_session_id: new.sign_in.map(|s| s.browser_session_id),
         user_agent: new.device.user_agent.clone(),
         address: Some(new.device.address.to_string()),
@@ -285,10 +290,12 @@ pub fn revoke_all_for_user(conn: &mut AnyConnection, user_id: i64) -> QueryResul
 }
 
 /// When a live session began (its sign-in) and when it ends.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SessionTimes {
     pub started: i64,
     pub ends: i64,
+    /// How the person signed in (`pwd`, `pwd otp`).
+    pub amr: Option<String>,
 }
 
 /// The user with `email` and the times of their session `session_id`
@@ -312,13 +319,14 @@ pub fn user_with_session(
             User::as_select(),
             sessions::created_at.nullable(),
             sessions::expires_at.nullable(),
+            sessions::amr.nullable(),
         ))
-        .first::<(User, Option<i64>, Option<i64>)>(conn)
+        .first::<(User, Option<i64>, Option<i64>, Option<String>)>(conn)
         .optional()?;
-    Ok(found.map(|(user, started, ends)| {
+    Ok(found.map(|(user, started, ends, amr)| {
         let times = started
             .zip(ends)
-            .map(|(started, ends)| SessionTimes { started, ends });
+            .map(|(started, ends)| SessionTimes { started, ends, amr });
         (user, times)
     }))
 }

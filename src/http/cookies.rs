@@ -49,6 +49,15 @@ impl BrowserCookies {
         }
     }
 
+    /// A password accepted, the second factor still to come (minutes).
+    pub fn second_factor_name(self) -> &'static str {
+        if self.secure {
+            "__Host-latchkey_second_factor"
+        } else {
+            "latchkey_second_factor"
+        }
+    }
+
     pub fn csrf_name(self) -> &'static str {
         if self.secure {
             "__Host-latchkey_csrf"

@@ -30,6 +30,8 @@ pub struct Caller {
     pub session_ends: i64,
     /// When the caller's session began: the sign-in (`auth_time`).
     pub session_started: i64,
+    /// How the person signed in (`pwd`, `pwd otp`), if recorded.
+    pub session_amr: Option<String>,
 }
 
 impl Caller {
@@ -192,6 +194,7 @@ async fn renew(
         claims,
         session_ends: session.expires_at,
         session_started: session.created_at,
+        session_amr: session.amr,
     })
 }
 
@@ -241,6 +244,7 @@ pub async fn caller_for(state: &AppState, claims: Claims) -> Result<Caller, ApiE
             claims,
             session_ends: times.ends,
             session_started: times.started,
+            session_amr: times.amr,
         }),
         Some(_) => Err(ApiError::InvalidToken("the user is disabled".into())),
         None => Err(ApiError::InvalidToken("the user no longer exists".into())),

@@ -214,6 +214,10 @@ async fn issue(
         request.nonce.clone(),
     );
     let (user_id, auth_time) = (caller.user.id, caller.session_started);
+    let amr = caller
+        .session_amr
+        .clone()
+        .unwrap_or_else(|| "pwd".to_owned());
     let code = db::run(&state.pool, move |conn| {
         authorization::issue_code(
             conn,
@@ -226,6 +230,7 @@ async fn issue(
                 nonce: nonce.as_deref(),
                 auth_time,
                 browser_session_id,
+                amr: &amr,
             },
         )
     })

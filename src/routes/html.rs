@@ -33,6 +33,9 @@ pub struct AccountPage<'a> {
     pub min_length: usize,
     pub sessions: Vec<SessionLine>,
     pub grants: Vec<GrantLine>,
+    /// `Some(recovery codes left)` when an authenticator app is on.
+    pub second_factor: Option<i64>,
+    pub totp_error: Option<&'a str>,
 }
 
 /// One of the person's sessions on the account page.
@@ -109,6 +112,30 @@ pub struct LogoutPage<'a> {
     /// Where to go afterwards, carried through the form.
     pub hidden: Vec<(&'static str, String)>,
     pub csrf_token: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "second_factor.html")]
+pub struct SecondFactorPage<'a> {
+    pub error: Option<&'a str>,
+    pub csrf_token: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "totp_setup.html")]
+pub struct TotpSetupPage<'a> {
+    /// The QR code, an SVG drawn here from the otpauth URI.
+    pub qr_svg: &'a str,
+    pub secret: &'a str,
+    pub otpauth_uri: &'a str,
+    pub error: Option<&'a str>,
+    pub csrf_token: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "recovery_codes.html")]
+pub struct RecoveryCodesPage<'a> {
+    pub codes: &'a [String],
 }
 
 #[derive(Template)]

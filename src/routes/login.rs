@@ -9,8 +9,8 @@ use super::form::Form;
 use super::html::{self, LoginPage};
 use super::next_path::safe_next;
 use crate::auth::refresh::RefreshToken;
-use crate::auth::session;
 use crate::auth::{account_key, authenticate, device};
+use crate::auth::{second_factor, session};
 use crate::db::sessions::Device;
 use crate::db::{self, users, users::User};
 use crate::error::ApiError;
@@ -137,15 +137,9 @@ pub async fn submit(
     // A password changed during the check fails in sign_in, as a wrong one.
     let signed_in =
         match authenticate(&state, client, email, password, device_cookie.as_deref()).await {
-            Ok(user) => sign_in(
-                &state,
-                jar,
-                &user,
-                &next,
-                device_of(&req, &state.settings.trusted_proxies),
-            )
-            .await
-            .map(|response| (user, response)),
+            Ok(user) => password_accepted(&req, &state, jar, &user, &next)
+                .await
+                .map(|response| (user, response)),
             Err(e) => Err(e.into()),
         };
     match signed_in {
@@ -247,6 +241,35 @@ async fn remember_device(
     }
 }
 
+/// After the right password: the session, or first the second factor
+/// (the password step alone never yields a session then).
+async fn password_accepted(
+    req: &HttpRequest,
+    state: &AppState,
+    jar: BrowserCookies,
+    user: &User,
+    next: &str,
+) -> Result<HttpResponse, ApiError> {
+    if second_factor::required(state, user.id).await? {
+        let token = second_factor::open_challenge(state, user, next).await?;
+        let cookie = jar.build(
+            jar.second_factor_name(),
+            token,
+            second_factor::CHALLENGE_SECONDS,
+        );
+        tracing::info!(
+            event = "second_factor_asked",
+            user_id = user.id,
+            "password accepted; second factor next"
+        );
+        return Ok(html::see_other("/login/second-factor")
+            .cookie(cookie)
+            .finish());
+    }
+    let device = device_of(req, &state.settings.trusted_proxies);
+    sign_in(state, jar, user, next, device, "pwd").await
+}
+
 /// Opens a session and answers with its cookies and a redirect to `next`.
 pub async fn sign_in(
     state: &AppState,
@@ -254,9 +277,10 @@ pub async fn sign_in(
     user: &User,
     next: &str,
     device: Device,
+    amr: &str,
 ) -> Result<HttpResponse, ApiError> {
     let scopes = user.scope_list();
-    let (session_id, refresh) = session::open(state, user, &scopes, None, device).await?;
+    let (session_id, refresh) = session::open(state, user, &scopes, None, device, amr).await?;
     let access = state
         .signer
         .issue(&user.email, &scopes, Some(session_id))

@@ -99,7 +99,7 @@ pub async fn submit(
                 "first administrator created"
             );
             let device = device_of(&req, &state.settings.trusted_proxies);
-            sign_in(&state, jar, &user, "/", device)
+            sign_in(&state, jar, &user, "/", device, "pwd")
                 .await
                 .unwrap_or_else(error_page)
         }

@@ -11,6 +11,7 @@ use crate::auth::authorization::{self, Exchange};
 use crate::auth::id_token;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::scopes;
+use crate::auth::second_factor;
 use crate::auth::session;
 use crate::auth::{AuthError, authenticate as authenticate_user};
 use crate::config::JwtAlg;
@@ -197,8 +198,18 @@ async fn password_grant(
             return Err(e.into());
         }
     };
+    if second_factor::required(state, user.id).await? {
+        tracing::info!(
+            event = "login_refused",
+            via = "token",
+            reason = "mfa_required",
+            user_id = user.id,
+            "password grant for an account with a second factor"
+        );
+        return Err(ApiError::MfaRequired);
+    }
     let scopes = narrow_scopes(&user.scope_list(), grant.scope.as_deref())?;
-    let (session, refresh) = session::open(state, &user, &scopes, client_id, device).await?;
+    let (session, refresh) = session::open(state, &user, &scopes, client_id, device, "pwd").await?;
     tracing::info!(
         event = "login_succeeded",
         via = "token",

@@ -30,6 +30,7 @@ mod postgres;
 mod process;
 mod refresh;
 mod scheduling;
+mod second_factor;
 mod shutdown;
 mod signing_keys;
 #[path = "../support/mod.rs"]

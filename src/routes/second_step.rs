@@ -1,0 +1,142 @@
+//! The second step of signing in (`GET|POST /login/second-factor`): the
+//! browser holds a challenge from the right password; a code from the
+//! authenticator app, or a recovery code, completes the sign-in.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::form::Form;
+use super::html::{self, SecondFactorPage};
+use super::login::{error_page, forged, sign_in};
+use crate::auth::second_factor::{self, Accepted};
+use crate::auth::{AuthError, refresh::sha256_hex};
+use crate::error::ApiError;
+use crate::http::client_address::device_of;
+use crate::http::cookies::BrowserCookies;
+use crate::http::csrf;
+use crate::state::AppState;
+
+/// `GET /login/second-factor`
+pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let jar = BrowserCookies::new(&state.settings);
+    let Some(token) = jar.read(&req, jar.second_factor_name()) else {
+        return html::see_other("/login").finish();
+    };
+    match second_factor::find_challenge(&state, &token).await {
+        Ok(Some(_)) => form(&req, &state, StatusCode::OK, None),
+        Ok(None) => expired(jar),
+        Err(e) => error_page(e.into()),
+    }
+}
+
+/// `POST /login/second-factor`
+pub async fn submit(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let mut fields = Form::read(&req, payload).await.unwrap_or_default();
+    if let Err(why) = csrf::check(&state.settings, &req, fields.get("csrf_token")) {
+        return forged(&why, "/login/second-factor");
+    }
+    let jar = BrowserCookies::new(&state.settings);
+    let Some(token) = jar.read(&req, jar.second_factor_name()) else {
+        return html::see_other("/login").finish();
+    };
+    let (challenge, user) = match second_factor::find_challenge(&state, &token).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return expired(jar),
+        Err(e) => return error_page(e.into()),
+    };
+    let code = fields.take("code").unwrap_or_default();
+    if code.trim().is_empty() {
+        return form(
+            &req,
+            &state,
+            StatusCode::BAD_REQUEST,
+            Some("Enter the code from your authenticator app, or a recovery code."),
+        );
+    }
+    match second_factor::check_code(&state, &user, &code).await {
+        Ok(Some(how)) => {
+            if let Err(e) =
+                second_factor::close_challenge(&state, sha256_hex(token.as_bytes())).await
+            {
+                return error_page(e.into());
+            }
+            let amr = match how {
+                Accepted::Totp => "pwd otp",
+                Accepted::RecoveryCode => "pwd otp rc",
+            };
+            tracing::info!(
+                event = "login_succeeded",
+                via = "second_factor",
+                user_id = user.id,
+                recovery_code = (how == Accepted::RecoveryCode),
+                "signed in with a second factor"
+            );
+            let device = device_of(&req, &state.settings.trusted_proxies);
+            match sign_in(&state, jar, &user, &challenge.next, device, amr).await {
+                Ok(mut response) => {
+                    let cleared = jar.build(jar.second_factor_name(), String::new(), 0);
+                    if let Err(e) = response.add_cookie(&cleared) {
+                        tracing::warn!(error = %e, "could not clear the second-factor cookie");
+                    }
+                    response
+                }
+                Err(e) => error_page(e),
+            }
+        }
+        Ok(None) => {
+            tracing::info!(
+                event = "login_failed",
+                via = "second_factor",
+                user_id = user.id,
+                "wrong second-factor code"
+            );
+            form(
+                &req,
+                &state,
+                StatusCode::UNAUTHORIZED,
+                Some("That code is not right. Codes change every 30 seconds; each works once."),
+            )
+        }
+        Err(AuthError::Throttled { retry_after }) => {
+            let wait = format!(
+                "Too many failed attempts. Please try again in {}.",
+                html::seconds(u32::try_from(retry_after).unwrap_or(u32::MAX))
+            );
+            let mut response = form(&req, &state, StatusCode::TOO_MANY_REQUESTS, Some(&wait));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
+            response
+        }
+        Err(e) => error_page(ApiError::from(e)),
+    }
+}
+
+fn form(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    error: Option<&str>,
+) -> HttpResponse {
+    let jar = BrowserCookies::new(&state.settings);
+    let (builder, csrf_token) = html::with_csrf(req, jar, status);
+    html::render(
+        builder,
+        &SecondFactorPage {
+            error,
+            csrf_token: &csrf_token,
+        },
+    )
+}
+
+/// The challenge ran out (or the password changed meanwhile): start over.
+fn expired(jar: BrowserCookies) -> HttpResponse {
+    let cleared = jar.build(jar.second_factor_name(), String::new(), 0);
+    html::see_other("/login?second_factor_expired=1")
+        .cookie(cleared)
+        .finish()
+}
