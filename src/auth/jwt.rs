@@ -358,8 +358,8 @@ impl TokenSigner {
         }
     }
 
-    /// The JWK set of the public keys that have not retired (empty for
-    /// HS256).
+    /// The JWK set of the public keys that have not retired: the id_token
+    /// keys always, the EdDSA access-token keys; never an HS256 secret.
     pub fn jwks(&self) -> serde_json::Value {
         let keys = self.snapshot();
         let now = now_unix();

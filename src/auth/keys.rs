@@ -23,8 +23,8 @@ const RING_FILE: &str = "keys.json";
 /// lifetime: the servers' reload interval plus clock leeway, with margin.
 const RETIRE_MARGIN: Duration = Duration::from_secs(120);
 
-/// One key as stored. `material` is the HS256 secret, or the base64url
-/// Ed25519 seed.
+/// One key as stored. `material` is the HS256 secret, the base64url
+/// Ed25519 seed, or the base64url PKCS#8 DER of an RSA key.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct StoredKey {
     pub kid: String,

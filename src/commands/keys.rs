@@ -40,11 +40,20 @@ pub fn rotate(settings: &Settings) -> anyhow::Result<()> {
 }
 
 /// `latchkey keys retire`
+/// With `LATCHKEY_JWT_SECRET` set, the ring's id_token keys can still be
+/// retired (after a leak); the secret itself cannot, it must be changed.
 pub fn retire(settings: &Settings, kid: &str) -> anyhow::Result<()> {
-    if settings.signing_secret().is_some() {
-        bail!(
-            "LATCHKEY_JWT_SECRET is set, so there is no key ring to retire from: change the secret on every instance instead"
-        );
+    if let Some(secret) = settings.signing_secret() {
+        let ring = KeyRing::read(&KeyRing::path(&settings.data_dir))?.unwrap_or_default();
+        let in_ring = ring
+            .keys
+            .iter()
+            .any(|k| k.kid == kid && k.alg != JwtAlg::Hs256.name());
+        if !in_ring || StoredKey::from_secret(secret).kid == kid {
+            bail!(
+                "no key {kid} among the id_token keys, and the access-token secret (LATCHKEY_JWT_SECRET) cannot be retired: change the secret on every instance instead"
+            );
+        }
     }
     let retirement = KeyRing::retire(&settings.data_dir, kid, settings.access_ttl)?;
     let wait = jwt::RELOAD_INTERVAL.as_secs();

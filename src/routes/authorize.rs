@@ -158,7 +158,7 @@ async fn proceed(
     caller: Option<Caller>,
 ) -> HttpResponse {
     let Some(caller) = caller else {
-        if request.prompt == Prompt::None {
+        if request.prompt.none {
             return request.error("login_required", "The person is not signed in", state);
         }
         return to_login(&request, false);
@@ -166,8 +166,8 @@ async fn proceed(
     let too_old = request
         .max_age
         .is_some_and(|max_age| now_unix() - caller.session_started > max_age);
-    if request.prompt == Prompt::Login || too_old {
-        if request.prompt == Prompt::None {
+    if request.prompt.login || too_old {
+        if request.prompt.none {
             return request.error("login_required", "The sign-in is older than max_age", state);
         }
         return to_login(&request, true);
@@ -180,13 +180,13 @@ async fn proceed(
     })
     .await
     {
-        Ok(needed) => needed || (request.prompt == Prompt::Consent && !request.client.trusted),
+        Ok(needed) => needed || (request.prompt.consent && !request.client.trusted),
         Err(e) => return error_page(e.into()),
     };
     if !must_ask {
         return issue(state, &request, &caller, StatusCode::FOUND).await;
     }
-    if request.prompt == Prompt::None {
+    if request.prompt.none {
         return request.error(
             "consent_required",
             "The person has not allowed this yet",
@@ -290,16 +290,12 @@ fn to_login(request: &AuthorizationRequest, again: bool) -> HttpResponse {
     for (name, value) in request.hidden_fields() {
         back.append_pair(name, &value);
     }
-    if !again {
-        if let Some(max_age) = request.max_age {
-            back.append_pair("max_age", &max_age.to_string());
-        }
-        match request.prompt {
-            Prompt::Consent => {
-                back.append_pair("prompt", "consent");
-            }
-            Prompt::Nothing | Prompt::None | Prompt::Login => {}
-        }
+    if !again && let Some(max_age) = request.max_age {
+        back.append_pair("max_age", &max_age.to_string());
+    }
+    // Consent still to be asked, whatever the sign-in.
+    if request.prompt.consent {
+        back.append_pair("prompt", "consent");
     }
     let next = format!("/authorize?{}", back.finish());
     let mut login = url::form_urlencoded::Serializer::new(String::new());
@@ -313,13 +309,31 @@ fn to_login(request: &AuthorizationRequest, again: bool) -> HttpResponse {
     html::see_other(&format!("/login?{}", login.finish())).finish()
 }
 
-/// What `prompt` asks for (OpenID Connect Core §3.1.2.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Prompt {
-    Nothing,
-    None,
-    Login,
-    Consent,
+/// What `prompt` asks for (OpenID Connect Core §3.1.2.1): a
+/// space-separated list; `none` stands alone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Prompt {
+    none: bool,
+    login: bool,
+    consent: bool,
+}
+
+impl Prompt {
+    fn parse(text: &str) -> Option<Self> {
+        let mut prompt = Self::default();
+        for value in text.split_whitespace() {
+            match value {
+                "none" => prompt.none = true,
+                "login" => prompt.login = true,
+                "consent" => prompt.consent = true,
+                // Nothing to choose between: one account per browser.
+                "select_account" => {}
+                _ => return None,
+            }
+        }
+        let alone = !(prompt.none && (prompt.login || prompt.consent));
+        alone.then_some(prompt)
+    }
 }
 
 /// A checked authorization request: client and redirect URI registered,
@@ -459,15 +473,12 @@ impl AuthorizationRequest {
                     &format!("The scope {scope:?} is not allowed for this application"),
                 )
             })?;
-        let prompt = match form.take("prompt").as_deref().map(str::trim) {
-            None | Some("") => Prompt::Nothing,
-            Some("none") => Prompt::None,
-            Some("login") => Prompt::Login,
-            Some("consent") => Prompt::Consent,
-            Some(_) => {
+        let prompt = match Prompt::parse(&form.take("prompt").unwrap_or_default()) {
+            Some(prompt) => prompt,
+            None => {
                 return Err(fail(
                     "invalid_request",
-                    "prompt must be one of none, login, consent",
+                    "prompt must be none, or a list of login, consent and select_account",
                 ));
             }
         };

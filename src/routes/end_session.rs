@@ -12,6 +12,7 @@ use url::Url;
 use super::form::Form;
 use super::html::{self, LogoutPage};
 use super::login::error_page;
+use crate::auth::jwt::TokenError;
 use crate::db::{self, clients};
 use crate::error::ApiError;
 use crate::http::cookies::BrowserCookies;
@@ -122,6 +123,9 @@ pub async fn start(
         None => None,
         Some(token) => match state.signer.verify_id_token_hint(&token) {
             Ok(hint) => Some(hint),
+            // Signed by a key since retired (or never ours): it proves
+            // nothing, so the person is asked, as without a hint.
+            Err(TokenError::UnknownKey | TokenError::RetiredKey) => None,
             Err(e) => {
                 tracing::info!(event = "logout_hint_refused", error = %e, "id_token_hint refused");
                 return refused("The id_token_hint is not a valid id_token of this service.");

@@ -8,7 +8,8 @@ use crate::db::{self, users};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Public keys (EdDSA); an empty set in HS256 mode. The ring file is
+/// The public keys (id_token keys, and EdDSA access-token keys), never
+/// the HS256 secret. The ring file is
 /// checked first, so a key added by `latchkey keys rotate` is published at
 /// once, without waiting for the background reload.
 pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {

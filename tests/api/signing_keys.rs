@@ -347,6 +347,30 @@ fn keys_retire_refuses_an_unknown_key_and_a_configured_secret() {
         )],
     );
     assert_fails_with(&output, "change the secret");
+
+    // An id_token key can be retired (after a leak) with a secret set.
+    let ring: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(std::path::Path::new(&dir).join("keys.json")).expect("ring"),
+    )
+    .expect("json");
+    let rsa_kid = ring["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .find(|k| k["alg"] == "RS256")
+        .and_then(|k| k["kid"].as_str())
+        .expect("an RS256 key")
+        .to_owned();
+    let retired = latchkey_with_env(
+        &["--data-dir", &dir, "keys", "retire", &rsa_kid],
+        None,
+        &[(
+            "LATCHKEY_JWT_SECRET",
+            "a shared secret of at least thirty-two bytes",
+        )],
+    );
+    assert!(retired.status.success(), "{}", stderr(&retired));
+    assert!(stdout(&retired).contains(&format!("retired key {rsa_kid}")));
 }
 
 #[test]

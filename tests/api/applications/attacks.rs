@@ -274,3 +274,37 @@ async fn an_access_token_never_acts_as_a_browser_sign_in_at_authorize() {
     assert!(location(&response).starts_with("/login?"));
     let _ = Browser::new(&app);
 }
+
+#[tokio::test]
+async fn prompt_takes_a_list_but_none_stands_alone() {
+    let app = TestApp::spawn().await;
+    let client = app.add_client(ClientSpec {
+        trusted: true,
+        ..ClientSpec::default()
+    });
+    let browser = Browser::new(&app);
+    crate::applications::walk_to_callback(
+        &app,
+        &browser,
+        &authorize_path(&client, &Pkce::new(), &[]),
+    )
+    .await;
+    let both = browser
+        .get(&authorize_path(
+            &client,
+            &Pkce::new(),
+            &[("prompt", "login consent")],
+        ))
+        .await;
+    assert_eq!(both.status(), 303, "login again first");
+    assert!(
+        location(&both).contains("prompt%3Dconsent"),
+        "consent still asked afterwards"
+    );
+    let (error, _) = redirected_error(
+        &app,
+        &authorize_path(&client, &Pkce::new(), &[("prompt", "none login")]),
+    )
+    .await;
+    assert_eq!(error, "invalid_request");
+}
