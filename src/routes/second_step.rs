@@ -64,10 +64,8 @@ pub async fn submit(
             {
                 return error_page(e.into());
             }
-            let amr = match how {
-                Accepted::Totp => "pwd otp",
-                Accepted::RecoveryCode => "pwd otp rc",
-            };
+            // RFC 8176: a recovery code is a one-time password too.
+            let amr = "pwd otp";
             tracing::info!(
                 event = "login_succeeded",
                 via = "second_factor",
