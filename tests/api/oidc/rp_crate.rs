@@ -1,0 +1,123 @@
+//! A relying party on the `openidconnect` crate, which nobody here wrote,
+//! signs a person in from discovery to a refreshed id_token.
+
+use std::time::Duration;
+
+use openidconnect::core::{CoreJwsSigningAlgorithm, CoreUserInfoClaims};
+use openidconnect::{OAuth2TokenResponse, TokenResponse};
+
+use super::{Rp, expected_at_hash, nonce_absent_or, verified};
+use crate::support::{Browser, ClientSpec, EMAIL, TestApp};
+
+#[tokio::test]
+async fn an_openidconnect_rp_discovers_signs_in_verifies_calls_userinfo_and_refreshes() {
+    let app = TestApp::spawn_at_own_url().await;
+    let registered = app.add_client(ClientSpec::default());
+    let rp = Rp::discover(&app, &registered).await;
+
+    // Discovery: every endpoint under the issuer, and a JWKS with keys.
+    assert_eq!(rp.metadata.issuer().as_str(), app.url(""));
+    assert_eq!(
+        rp.metadata.jwks_uri().url().as_str(),
+        app.url("/.well-known/jwks.json")
+    );
+    assert!(
+        !rp.metadata.jwks().keys().is_empty(),
+        "the JWKS publishes the id_token keys"
+    );
+
+    let browser = Browser::new(&app);
+    let first = rp.sign_in(&app, &browser).await;
+    let id_token = first.id_token();
+    let verifier = rp.client.id_token_verifier();
+    let claims = verified(id_token, &verifier, &first.nonce);
+
+    assert_eq!(
+        id_token.signing_alg().expect("signed"),
+        &CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256
+    );
+    assert_eq!(claims.issuer().as_str(), app.settings.issuer);
+    assert_eq!(
+        claims
+            .audiences()
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>(),
+        [registered.id.as_str()]
+    );
+    assert_eq!(
+        claims.nonce().map(|n| n.secret()),
+        Some(first.nonce.secret())
+    );
+    let subject = claims.subject().clone();
+    assert!(
+        !subject.is_empty() && subject.as_str() != EMAIL,
+        "sub is an opaque id, not the email: {}",
+        subject.as_str()
+    );
+    assert_eq!(claims.email().map(|e| e.as_str()), Some(EMAIL));
+    let auth_time = claims.auth_time().expect("auth_time");
+    assert!(claims.expiration() > claims.issue_time(), "exp after iat");
+
+    // at_hash: the access token that came with the id_token.
+    let access_token = first.tokens.access_token();
+    assert_eq!(
+        claims.access_token_hash(),
+        Some(&expected_at_hash(id_token, &verifier, access_token))
+    );
+
+    // userinfo, with the access token; the crate checks that sub matches.
+    let info: CoreUserInfoClaims = rp
+        .client
+        .user_info(access_token.clone(), Some(subject.clone()))
+        .expect("a userinfo endpoint")
+        .request_async(&rp.http)
+        .await
+        .expect("userinfo");
+    assert_eq!(info.subject(), &subject);
+    assert_eq!(info.email().map(|e| e.as_str()), Some(EMAIL));
+
+    // Refresh a second later: a new id_token that verifies, about the same
+    // sign-in (auth_time unchanged), for the new access token.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let refresh_token = first.tokens.refresh_token().expect("a refresh token");
+    let refreshed = rp
+        .client
+        .exchange_refresh_token(refresh_token)
+        .expect("a token endpoint")
+        .request_async(&rp.http)
+        .await
+        .expect("the refresh");
+    let new_id_token = refreshed.id_token().expect("a refresh brings an id_token");
+    assert_ne!(new_id_token.to_string(), id_token.to_string());
+    let new_claims = new_id_token
+        .claims(&verifier, nonce_absent_or(&first.nonce))
+        .unwrap_or_else(|e| panic!("the refreshed id_token does not verify: {e:?}"));
+    assert_eq!(new_claims.subject(), &subject);
+    assert_eq!(
+        new_claims.auth_time(),
+        Some(auth_time),
+        "auth_time unchanged"
+    );
+    assert!(
+        new_claims.issue_time() > claims.issue_time(),
+        "a new iat for the new id_token"
+    );
+    assert_ne!(refreshed.access_token().secret(), access_token.secret());
+    assert_eq!(
+        new_claims.access_token_hash(),
+        Some(&expected_at_hash(
+            new_id_token,
+            &verifier,
+            refreshed.access_token()
+        ))
+    );
+    let info: CoreUserInfoClaims = rp
+        .client
+        .user_info(refreshed.access_token().clone(), Some(subject.clone()))
+        .expect("a userinfo endpoint")
+        .request_async(&rp.http)
+        .await
+        .expect("userinfo with the refreshed access token");
+    assert_eq!(info.subject(), &subject);
+}
