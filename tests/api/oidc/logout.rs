@@ -136,6 +136,27 @@ async fn logout_without_a_hint_asks_first_and_signs_out_only_when_confirmed() {
         "a link alone signs nobody out"
     );
 
+    // A hint from another browser's sign-in does not name this session:
+    // asked first too.
+    let (_, elsewhere) = signed_in(&app, &client).await;
+    let other_hint = elsewhere["id_token"].as_str().expect("id_token");
+    let asked = browser
+        .get(&logout_path(&[
+            ("id_token_hint", other_hint),
+            ("post_logout_redirect_uri", SIGNED_OUT),
+            ("state", "xyz"),
+        ]))
+        .await;
+    assert_eq!(asked.status(), 200, "a confirmation page");
+    assert!(
+        asked
+            .text()
+            .await
+            .expect("body")
+            .contains(r#"action="/logout""#)
+    );
+    assert!(has_session(&browser, &client).await);
+
     let fields = hidden_fields(&html);
     for name in [
         "csrf_token",
@@ -180,6 +201,42 @@ async fn logout_to_an_unregistered_address_or_with_a_forged_hint_is_refused_with
         let html = response.text().await.expect("body");
         assert!(html.contains("not registered"), "{uri}: {html}");
     }
+    assert!(has_session(&browser, &client).await, "nothing ended");
+
+    // Another application's return address, with this one's hint or id.
+    let other = app.add_client(ClientSpec {
+        redirect_uris: &["https://other.example/callback"],
+        post_logout_redirect_uris: &["https://other.example/signed-out"],
+        ..ClientSpec::default()
+    });
+    for (name, value) in [
+        ("id_token_hint", id_token),
+        ("client_id", client.id.as_str()),
+    ] {
+        let response = browser
+            .get(&logout_path(&[
+                (name, value),
+                (
+                    "post_logout_redirect_uri",
+                    "https://other.example/signed-out",
+                ),
+            ]))
+            .await;
+        assert_eq!(response.status(), 400, "{name}");
+        assert!(response.headers().get("location").is_none(), "{name}");
+    }
+    // A hint of one application with the id of another.
+    let response = browser
+        .get(&logout_path(&[
+            ("id_token_hint", id_token),
+            ("client_id", &other.id),
+            (
+                "post_logout_redirect_uri",
+                "https://other.example/signed-out",
+            ),
+        ]))
+        .await;
+    assert_eq!(response.status(), 400);
     assert!(has_session(&browser, &client).await, "nothing ended");
 
     // The hint with its subject changed: its signature no longer holds.
