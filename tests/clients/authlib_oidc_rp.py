@@ -21,6 +21,7 @@ stderr. Needs ``authlib`` and ``requests`` (``.ci/run`` installs them).
 import argparse
 import json
 import sys
+import time
 import warnings
 
 import requests
@@ -174,6 +175,9 @@ def run(args):
     userinfo = client.get(metadata["userinfo_endpoint"], timeout=TIMEOUT)
     summary["userinfo"] = {"status": userinfo.status_code, "body": userinfo.json()}
 
+    # A second later, so that a refreshed id_token claiming the refresh as
+    # the sign-in (auth_time = now) would show.
+    time.sleep(1.1)
     refreshed = client.refresh_token(metadata["token_endpoint"])
     if "id_token" not in refreshed:
         raise Failed(f"no id_token from the refresh: {sorted(refreshed)}")
@@ -186,7 +190,7 @@ def run(args):
         "new_access_token": refreshed["access_token"] != token["access_token"],
         "same_sub": again["sub"] == claims["sub"],
         "auth_time": again.get("auth_time"),
-        "iat_not_before": again["iat"] >= claims["iat"],
+        "iat_later": again["iat"] > claims["iat"],
     }
     return summary
 

@@ -91,7 +91,7 @@ fn assert_the_rp(app: &TestApp, client: &TestClient, summary: &Value) {
     assert_eq!(refreshed["new_access_token"], true, "{refreshed}");
     assert_eq!(refreshed["same_sub"], true, "{refreshed}");
     assert_eq!(refreshed["auth_time"], id_token["auth_time"], "{refreshed}");
-    assert_eq!(refreshed["iat_not_before"], true, "{refreshed}");
+    assert_eq!(refreshed["iat_later"], true, "{refreshed}");
 }
 
 /// The kids the server's key ring publishes, read from its data dir.
