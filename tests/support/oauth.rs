@@ -124,6 +124,19 @@ impl Browser {
         }
     }
 
+    /// A browser whose cookies live in `jar`, to read or to copy.
+    pub fn with_jar(app: &TestApp, jar: std::sync::Arc<reqwest::cookie::Jar>) -> Self {
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            http,
+            base: app.url(""),
+        }
+    }
+
     fn absolute(&self, target: &str) -> String {
         if target.starts_with('/') {
             format!("{}{target}", self.base)

@@ -4,8 +4,11 @@
 //! asks first; an unregistered return address or a forged hint is refused
 //! with a page, never a redirect.
 
+use std::sync::Arc;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use reqwest::cookie::{CookieStore, Jar};
 use serde_json::Value;
 
 use crate::applications::{authorize_path, exchange, tokens, walk_to_callback};
@@ -26,17 +29,24 @@ fn client_with_return(app: &TestApp) -> TestClient {
 /// `openid`), and the application's tokens.
 async fn signed_in(app: &TestApp, client: &TestClient) -> (Browser, Value) {
     let browser = Browser::new(app);
+    let tokens = sign_in(app, client, &browser).await;
+    (browser, tokens)
+}
+
+/// `browser` signs in through `client`'s code flow; the application's
+/// tokens.
+async fn sign_in(app: &TestApp, client: &TestClient, browser: &Browser) -> Value {
     let pkce = Pkce::new();
     let start = authorize_path(
         client,
         &pkce,
         &[("scope", "openid email"), ("nonce", "n-1")],
     );
-    let callback = walk_to_callback(app, &browser, &start).await;
+    let callback = walk_to_callback(app, browser, &start).await;
     let code = query_param(&callback, "code").expect("a code");
     let tokens = tokens(exchange(app, client, &code, &pkce.verifier).await).await;
     assert!(tokens["id_token"].is_string(), "{tokens}");
-    (browser, tokens)
+    tokens
 }
 
 /// Whether `browser` still has a session at latchkey: `prompt=none`
@@ -74,9 +84,20 @@ fn logout_path(fields: &[(&str, &str)]) -> String {
 async fn logout_with_the_sessions_id_token_hint_signs_out_and_returns_with_state() {
     let app = TestApp::spawn().await;
     let client = client_with_return(&app);
-    let (browser, tokens) = signed_in(&app, &client).await;
+    let jar = Arc::new(Jar::default());
+    let browser = Browser::with_jar(&app, jar.clone());
+    let tokens = sign_in(&app, &client, &browser).await;
     let id_token = tokens["id_token"].as_str().expect("id_token");
     assert!(has_session(&browser, &client).await);
+    let site: url::Url = app.url("/").parse().expect("URL");
+    let cookies = jar.cookies(&site).expect("the session's cookies");
+    // The same cookies in another browser (as if stolen): signed in too.
+    let copy = Arc::new(Jar::default());
+    for cookie in cookies.to_str().expect("ASCII").split("; ") {
+        copy.add_cookie_str(cookie, &site);
+    }
+    let replay = Browser::with_jar(&app, copy);
+    assert!(has_session(&replay, &client).await);
 
     let response = browser
         .get(&logout_path(&[
@@ -91,6 +112,9 @@ async fn logout_with_the_sessions_id_token_hint_signs_out_and_returns_with_state
         !has_session(&browser, &client).await,
         "the browser's session at latchkey has ended"
     );
+    // Ended at the server, not only forgotten by the browser: the copied
+    // cookies are refused now.
+    assert!(!has_session(&replay, &client).await);
 
     // The application's own session is its business (RP-initiated logout
     // ends the provider's session): its tokens keep working until it
