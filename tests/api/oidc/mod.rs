@@ -10,8 +10,8 @@ mod logout;
 mod rp_crate;
 
 use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreIdToken, CoreIdTokenClaims, CoreIdTokenVerifier,
-    CoreProviderMetadata, CoreTokenResponse,
+    CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreIdToken, CoreIdTokenClaims,
+    CoreIdTokenVerifier, CoreProviderMetadata, CoreTokenResponse,
 };
 use openidconnect::{
     AccessToken, AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
@@ -93,8 +93,18 @@ impl Rp {
     /// state and `iss` are checked at the callback, then the code is
     /// exchanged.
     pub async fn sign_in(&self, app: &TestApp, browser: &Browser) -> SignIn {
+        self.sign_in_with(app, browser, &[]).await
+    }
+
+    /// The same, asking for `prompts` too.
+    pub async fn sign_in_with(
+        &self,
+        app: &TestApp,
+        browser: &Browser,
+        prompts: &[CoreAuthPrompt],
+    ) -> SignIn {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-        let (url, state, nonce) = self
+        let mut request = self
             .client
             .authorize_url(
                 CoreAuthenticationFlow::AuthorizationCode,
@@ -102,8 +112,11 @@ impl Rp {
                 Nonce::new_random,
             )
             .add_scope(Scope::new("email".into()))
-            .set_pkce_challenge(challenge)
-            .url();
+            .set_pkce_challenge(challenge);
+        for prompt in prompts {
+            request = request.add_prompt(prompt.clone());
+        }
+        let (url, state, nonce) = request.url();
         let callback = walk_to_callback(app, browser, url.as_str()).await;
         assert_eq!(
             query_param(&callback, "state").as_deref(),

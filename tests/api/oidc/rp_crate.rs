@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use openidconnect::core::{CoreJwsSigningAlgorithm, CoreUserInfoClaims};
+use openidconnect::core::{CoreAuthPrompt, CoreJwsSigningAlgorithm, CoreUserInfoClaims};
 use openidconnect::{OAuth2TokenResponse, TokenResponse};
 
 use super::{Rp, expected_at_hash, nonce_absent_or, verified};
@@ -120,4 +120,34 @@ async fn an_openidconnect_rp_discovers_signs_in_verifies_calls_userinfo_and_refr
         .await
         .expect("userinfo with the refreshed access token");
     assert_eq!(info.subject(), &subject);
+}
+
+#[tokio::test]
+async fn a_new_sign_in_with_prompt_login_moves_auth_time_and_a_silent_one_keeps_it() {
+    let app = TestApp::spawn_at_own_url().await;
+    let registered = app.add_client(ClientSpec::default());
+    let rp = Rp::discover(&app, &registered).await;
+    let verifier = rp.client.id_token_verifier();
+    let browser = Browser::new(&app);
+    let first = rp.sign_in(&app, &browser).await;
+    let signed_in_at = verified(first.id_token(), &verifier, &first.nonce)
+        .auth_time()
+        .expect("auth_time");
+
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Signed in already: no password asked, the same sign-in.
+    let silent = rp
+        .sign_in_with(&app, &browser, &[CoreAuthPrompt::None])
+        .await;
+    let claims = verified(silent.id_token(), &verifier, &silent.nonce);
+    assert_eq!(claims.auth_time(), Some(signed_in_at));
+    assert!(claims.issue_time() > signed_in_at);
+
+    // prompt=login: the password again, a new sign-in time.
+    let again = rp
+        .sign_in_with(&app, &browser, &[CoreAuthPrompt::Login])
+        .await;
+    let claims = verified(again.id_token(), &verifier, &again.nonce);
+    let new_time = claims.auth_time().expect("auth_time");
+    assert!(new_time > signed_in_at, "{new_time} after {signed_in_at}");
 }
