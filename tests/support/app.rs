@@ -62,6 +62,11 @@ impl TestApp {
     /// which a relying party that compares discovery's `issuer` with the
     /// URL it fetched refuses; so the port is taken first and handed over.
     pub async fn spawn_at_own_url() -> Self {
+        Self::spawn_at_own_url_with(|_| {}).await
+    }
+
+    /// The same, with its settings changed by `adjust` first.
+    pub async fn spawn_at_own_url_with(adjust: impl FnOnce(&mut Settings)) -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let bound = listener.local_addr().expect("local address");
         let url = format!("http://{bound}");
@@ -69,6 +74,7 @@ impl TestApp {
             s.bind = bound;
             s.public_url = Some(url.clone());
             s.issuer = url.clone();
+            adjust(s);
         });
         let app = Application::build_on(settings.clone(), Some(listener))
             .await

@@ -3,8 +3,10 @@
 
 use std::time::Duration;
 
-use openidconnect::core::{CoreAuthPrompt, CoreJwsSigningAlgorithm, CoreUserInfoClaims};
-use openidconnect::{OAuth2TokenResponse, TokenResponse};
+use openidconnect::core::{
+    CoreAuthPrompt, CoreJsonWebKeyType, CoreJwsSigningAlgorithm, CoreUserInfoClaims,
+};
+use openidconnect::{JsonWebKey, OAuth2TokenResponse, TokenResponse};
 
 use super::{Rp, expected_at_hash, nonce_absent_or, verified};
 use crate::support::{Browser, ClientSpec, EMAIL, TestApp};
@@ -150,4 +152,37 @@ async fn a_new_sign_in_with_prompt_login_moves_auth_time_and_a_silent_one_keeps_
     let claims = verified(again.id_token(), &verifier, &again.nonce);
     let new_time = claims.auth_time().expect("auth_time");
     assert!(new_time > signed_in_at, "{new_time} after {signed_in_at}");
+}
+
+#[tokio::test]
+async fn with_eddsa_access_tokens_id_tokens_are_still_rs256_and_verify_from_the_mixed_jwks() {
+    let app = TestApp::spawn_at_own_url_with(|s| s.jwt_alg = latchkey::config::JwtAlg::EdDsa).await;
+    let registered = app.add_client(ClientSpec::default());
+    let rp = Rp::discover(&app, &registered).await;
+    let published: Vec<&CoreJsonWebKeyType> = rp
+        .metadata
+        .jwks()
+        .keys()
+        .iter()
+        .map(|k| k.key_type())
+        .collect();
+    for kind in [CoreJsonWebKeyType::RSA, CoreJsonWebKeyType::OctetKeyPair] {
+        assert!(published.contains(&&kind), "{kind:?} in {published:?}");
+    }
+
+    let browser = Browser::new(&app);
+    let signed_in = rp.sign_in(&app, &browser).await;
+    let id_token = signed_in.id_token();
+    assert_eq!(
+        id_token.signing_alg().expect("signed"),
+        &CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256
+    );
+    let claims = verified(id_token, &rp.client.id_token_verifier(), &signed_in.nonce);
+    assert_eq!(claims.email().map(|e| e.as_str()), Some(EMAIL));
+    // The access token is EdDSA, as configured.
+    let access = signed_in.tokens.access_token().secret();
+    assert_eq!(
+        jsonwebtoken::decode_header(access).expect("a JWT").alg,
+        jsonwebtoken::Algorithm::EdDSA
+    );
 }
