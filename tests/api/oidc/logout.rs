@@ -190,14 +190,36 @@ async fn logout_without_a_hint_asks_first_and_signs_out_only_when_confirmed() {
     ] {
         assert!(fields.iter().any(|(n, _)| n == name), "{name}: {fields:?}");
     }
+    let confirmed = confirm(&browser, &html).await;
+    assert_eq!(confirmed.status(), 303);
+    assert_eq!(location(&confirmed), format!("{SIGNED_OUT}?state=xyz"));
+    assert!(!has_session(&browser, &client).await);
+
+    // Signed in again, the page that the other browser's hint showed (the
+    // application known from the hint alone), confirmed.
+    sign_in(&app, &client, &browser).await;
+    let asked = browser
+        .get(&logout_path(&[
+            ("id_token_hint", other_hint),
+            ("post_logout_redirect_uri", SIGNED_OUT),
+            ("state", "abc"),
+        ]))
+        .await;
+    assert_eq!(asked.status(), 200);
+    let confirmed = confirm(&browser, &asked.text().await.expect("body")).await;
+    assert_eq!(confirmed.status(), 303);
+    assert_eq!(location(&confirmed), format!("{SIGNED_OUT}?state=abc"));
+    assert!(!has_session(&browser, &client).await);
+}
+
+/// Posts the confirmation form of a sign-out page, as the person would.
+async fn confirm(browser: &Browser, html: &str) -> reqwest::Response {
+    let fields = hidden_fields(html);
     let pairs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let confirmed = browser.post("/logout", &pairs).await;
-    assert_eq!(confirmed.status(), 303);
-    assert_eq!(location(&confirmed), format!("{SIGNED_OUT}?state=xyz"));
-    assert!(!has_session(&browser, &client).await);
+    browser.post("/logout", &pairs).await
 }
 
 #[tokio::test]
