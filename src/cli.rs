@@ -84,6 +84,24 @@ pub enum DbCommand {
     },
 }
 
+/// The signature of an application's id_tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum IdTokenAlg {
+    #[value(name = "RS256")]
+    Rs256,
+    #[value(name = "EdDSA")]
+    EdDsa,
+}
+
+impl IdTokenAlg {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Rs256 => "RS256",
+            Self::EdDsa => "EdDSA",
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ClientCommand {
     /// Register an application; prints its client_id and, unless --public, its client_secret
@@ -112,6 +130,9 @@ pub enum ClientCommand {
         /// Where RP-initiated logout may send people back to (repeatable)
         #[arg(long = "post-logout-redirect-uri", value_name = "URI")]
         post_logout_redirect_uris: Vec<String>,
+        /// How its id_tokens are signed: RS256 (what every relying party supports) or EdDSA
+        #[arg(long, value_enum, default_value = "RS256", value_name = "ALG")]
+        id_token_alg: IdTokenAlg,
     },
     /// List applications, one line each: client_id, name, kind, grants, scopes, redirect URIs
     List,

@@ -55,6 +55,7 @@ pub fn client(settings: &Settings, command: ClientCommand, create: bool) -> anyh
             scopes,
             grants,
             post_logout_redirect_uris,
+            id_token_alg,
         } => client::add(
             &mut conn,
             client::Registration {
@@ -65,6 +66,7 @@ pub fn client(settings: &Settings, command: ClientCommand, create: bool) -> anyh
                 scopes,
                 grants,
                 post_logout_redirect_uris,
+                id_token_alg,
             },
         ),
         ClientCommand::List => client::list(&mut conn),

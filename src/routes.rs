@@ -15,6 +15,7 @@ mod next_path;
 mod openapi;
 mod setup;
 pub mod token;
+mod user_agent;
 mod userinfo;
 mod users;
 mod well_known;
@@ -28,6 +29,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/")
             .route(web::get().to(account::page))
             .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
+    )
+    .service(
+        web::resource("/account/password")
+            .route(web::post().to(account::change_password))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/account/sessions/end")
+            .route(web::post().to(account::end_session))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/account/sessions/end-others")
+            .route(web::post().to(account::end_other_sessions))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/account/applications/revoke")
+            .route(web::post().to(account::revoke_application))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
     )
     .service(
         web::resource("/login")

@@ -7,3 +7,12 @@ ALTER TABLE sessions ADD COLUMN auth_time BIGINT;
 ALTER TABLE sessions ADD COLUMN amr TEXT;
 ALTER TABLE sessions ADD COLUMN browser_session_id BIGINT;
 ALTER TABLE authorization_codes ADD COLUMN amr TEXT NOT NULL DEFAULT 'pwd';
+-- How an application wants its id_tokens signed: RS256 (what every
+-- relying party supports) unless it asked for EdDSA at registration.
+ALTER TABLE clients ADD COLUMN id_token_alg TEXT NOT NULL DEFAULT 'RS256';
+-- Where a session was opened and when it was last used (renewed), for the
+-- account page's list of sessions. `last_used_at` moves at each refresh,
+-- so it is as fresh as the access-token lifetime.
+ALTER TABLE sessions ADD COLUMN user_agent TEXT;
+ALTER TABLE sessions ADD COLUMN address TEXT;
+ALTER TABLE sessions ADD COLUMN last_used_at BIGINT;

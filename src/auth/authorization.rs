@@ -12,7 +12,7 @@ use super::scopes::user_holds;
 use crate::clock::now_unix;
 use crate::db::authorization_codes::{self, StoredCode};
 use crate::db::clients::{self, Client};
-use crate::db::sessions::{self, Session, SignIn};
+use crate::db::sessions::{self, Device, Session, SignIn};
 use crate::db::users::{self, User};
 use crate::db::{AnyConnection, write_transaction};
 
@@ -134,6 +134,8 @@ pub fn issue_code(conn: &mut AnyConnection, approved: &Approved<'_>) -> QueryRes
 /// A code presented at the token endpoint, by an authenticated client.
 pub struct Presented<'a> {
     pub code: &'a str,
+    /// The application's server, as it asked.
+    pub device: &'a Device,
     pub client_id: &'a str,
     pub redirect_uri: Option<&'a str>,
     pub code_verifier: Option<&'a str>,
@@ -218,6 +220,7 @@ pub fn exchange(
             user_id: user.id,
             client_id: Some(&code.client_id),
             sign_in: Some(&sign_in),
+            device: presented.device,
             verified_hash: None,
         };
         let Some((session, refresh)) = rotation::create_within(conn, opening, &scopes, policy)?

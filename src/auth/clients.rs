@@ -184,6 +184,7 @@ mod tests {
             scopes: String::new(),
             trusted: false,
             created_at: 0,
+            id_token_alg: "RS256".into(),
         };
         assert!(secret_matches(&client, &secret));
         assert!(!secret_matches(&client, &new_secret()));

@@ -275,14 +275,19 @@ impl TokenSigner {
         })
     }
 
-    /// Signs `claims` as an id_token with the ring's current RS256 key.
-    pub fn sign_id_token(&self, claims: &impl Serialize) -> Result<String, TokenError> {
+    /// Signs `claims` as an id_token with the ring's current `alg` key
+    /// (RS256, or EdDSA for an application that asked for it).
+    pub fn sign_id_token(
+        &self,
+        claims: &impl Serialize,
+        alg: JwtAlg,
+    ) -> Result<String, TokenError> {
         let keys = self.snapshot();
         let (kid, key) = keys
-            .signing_kid(JwtAlg::Rs256, now_unix())
+            .signing_kid(alg, now_unix())
             .and_then(|kid| Some((kid, keys.by_kid.get(kid)?)))
-            .ok_or_else(|| TokenError::Signing("no RS256 key".into()))?;
-        let mut header = Header::new(Algorithm::RS256);
+            .ok_or_else(|| TokenError::Signing(format!("no {} key", alg.name())))?;
+        let mut header = Header::new(key.algorithm);
         header.kid = Some(kid.to_owned());
         jsonwebtoken::encode(&header, claims, &key.encoding)
             .map_err(|e| TokenError::Signing(e.to_string()))
@@ -298,12 +303,12 @@ impl TokenSigner {
             .kid
             .as_deref()
             .and_then(|kid| keys.by_kid.get(kid))
-            .filter(|key| key.algorithm == Algorithm::RS256)
+            .filter(|key| matches!(key.algorithm, Algorithm::RS256 | Algorithm::EdDSA))
             .ok_or(TokenError::UnknownKey)?;
         if key.is_retired(now_unix()) {
             return Err(TokenError::RetiredKey);
         }
-        let mut validation = Validation::new(Algorithm::RS256);
+        let mut validation = Validation::new(key.algorithm);
         validation.validate_exp = false;
         validation.validate_aud = false;
         validation.set_issuer(&[&self.issuer]);
@@ -409,7 +414,7 @@ fn load_keys(
             .cloned()
             .collect(),
     };
-    for needed in [alg, JwtAlg::Rs256] {
+    for needed in [alg, JwtAlg::Rs256, JwtAlg::EdDsa] {
         ring.signing_key(needed)
             .with_context(|| format!("the key ring holds no {} signing key", needed.name()))?;
     }

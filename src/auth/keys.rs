@@ -256,6 +256,22 @@ pub fn signing_key_at(keys: &[StoredKey], alg: JwtAlg, now: i64) -> Option<&Stor
         .or_else(|| of_alg().max_by_key(|k| k.created_at))
 }
 
+/// The algorithms a ring keeps a signing key for: the access tokens'
+/// (unless `LATCHKEY_JWT_SECRET` signs them) and both id_token
+/// algorithms, RS256 and EdDSA.
+pub fn ring_algorithms(access: JwtAlg, shared_secret: bool) -> Vec<JwtAlg> {
+    let mut algs = Vec::new();
+    if !shared_secret {
+        algs.push(access);
+    }
+    for id_token in [JwtAlg::Rs256, JwtAlg::EdDsa] {
+        if !algs.contains(&id_token) {
+            algs.push(id_token);
+        }
+    }
+    algs
+}
+
 impl JwtAlg {
     pub fn name(self) -> &'static str {
         match self {

@@ -8,7 +8,7 @@ use diesel::QueryResult;
 use super::refresh::RefreshToken;
 use super::scopes::{held_scopes, narrow_scopes};
 use crate::clock::{now_millis, now_unix};
-use crate::db::sessions::{self, NewSession, Session, SignIn, StoredToken};
+use crate::db::sessions::{self, Device, NewSession, Session, SignIn, StoredToken};
 use crate::db::users::User;
 use crate::db::{AnyConnection, write_transaction};
 
@@ -58,6 +58,8 @@ pub struct Opening<'a> {
     /// stands on.
     pub client_id: Option<&'a str>,
     pub sign_in: Option<&'a SignIn>,
+    /// The browser or program asking.
+    pub device: &'a Device,
     /// The password hash just verified, if a password was: the session is
     /// not opened if it changed since.
     pub verified_hash: Option<&'a str>,
@@ -88,6 +90,7 @@ pub fn create_within(
         user_id: opening.user_id,
         client_id: opening.client_id,
         sign_in: opening.sign_in,
+        device: opening.device,
         scopes: &scopes.join(" "),
         created_at: now,
         expires_at,
@@ -137,6 +140,7 @@ pub fn rotate(
             if sessions::claim_token(conn, &hash, now_ms, &presented.seal(&successor))? {
                 let expires_at = policy.token_expiry(session.expires_at);
                 sessions::insert_token(conn, &successor.hash(), session.id, expires_at)?;
+                sessions::touch(conn, session.id, now)?;
                 return Ok(Rotation::Rotated {
                     session: Box::new(session),
                     user: Box::new(user),

@@ -5,7 +5,7 @@
 use super::AuthError;
 use super::refresh::RefreshToken;
 use super::rotation::{self, Opening, RefreshPolicy, Rotation};
-use crate::db::sessions::{self, Session};
+use crate::db::sessions::{self, Device, Session};
 use crate::db::{self, users::User};
 
 use crate::state::AppState;
@@ -37,6 +37,7 @@ pub async fn open(
     user: &User,
     scopes: &[String],
     client_id: Option<&str>,
+    device: Device,
 ) -> Result<(i64, RefreshToken), AuthError> {
     let (user_id, verified_hash) = (user.id, user.password_hash.clone());
     let client_id = client_id.map(str::to_owned);
@@ -46,6 +47,7 @@ pub async fn open(
             user_id,
             client_id: client_id.as_deref(),
             sign_in: None,
+            device: &device,
             verified_hash: Some(&verified_hash),
         };
         rotation::create(conn, opening, &scopes, policy)

@@ -7,6 +7,7 @@ use super::user::check_scope;
 use crate::auth::clients::{
     check_redirect_uri, new_client_id, new_secret as fresh_secret, normalise_grants, secret_hash,
 };
+use crate::cli::IdTokenAlg;
 use crate::clock::{now_unix, rfc3339};
 use crate::db::clients::{self, Client};
 use crate::db::{AnyConnection, write_transaction};
@@ -20,6 +21,7 @@ pub struct Registration {
     pub scopes: Vec<String>,
     pub grants: Vec<String>,
     pub post_logout_redirect_uris: Vec<String>,
+    pub id_token_alg: IdTokenAlg,
 }
 
 /// `latchkey client add`
@@ -55,6 +57,7 @@ pub fn add(conn: &mut AnyConnection, registration: Registration) -> anyhow::Resu
         scopes: scopes.join(" "),
         trusted: registration.trusted,
         created_at: now_unix(),
+        id_token_alg: registration.id_token_alg.name().to_owned(),
     };
     clients::insert(conn, &client).context("cannot register the application")?;
     tracing::info!(
@@ -82,12 +85,13 @@ pub fn list(conn: &mut AnyConnection) -> anyhow::Result<()> {
             (false, false) => "confidential",
         };
         println!(
-            "{}\t{}\t{kind}\tgrants={}\tscopes={}\tredirect_uris={}\tcreated={}",
+            "{}\t{}\t{kind}\tgrants={}\tscopes={}\tredirect_uris={}\tid_token={}\tcreated={}",
             client.id,
             client.name,
             client.grants.replace(' ', ","),
             client.scopes.replace(' ', ","),
             client.redirect_uris.replace(' ', ","),
+            client.id_token_alg,
             rfc3339(client.created_at),
         );
     }

@@ -3,13 +3,13 @@
 use anyhow::bail;
 
 use crate::auth::jwt;
-use crate::auth::keys::{KeyRing, Retirement, StoredKey};
+use crate::auth::keys::{KeyRing, Retirement, StoredKey, ring_algorithms};
 use crate::config::{JwtAlg, Settings};
 use crate::startup::prepare_data_dir;
 
 /// `latchkey keys rotate`
 /// Rotates every algorithm the ring signs with: the access tokens' and
-/// RS256 for id_tokens. With `LATCHKEY_JWT_SECRET` set, the access tokens'
+/// those of id_tokens (RS256, EdDSA). With `LATCHKEY_JWT_SECRET` set, the access tokens'
 /// secret is not in the ring: only the id_token keys rotate, and the
 /// secret must be changed in the configuration.
 pub fn rotate(settings: &Settings) -> anyhow::Result<()> {
@@ -21,12 +21,8 @@ pub fn rotate(settings: &Settings) -> anyhow::Result<()> {
         );
     }
     prepare_data_dir(settings, true)?;
-    let algs: &[JwtAlg] = if shared {
-        &[JwtAlg::Rs256]
-    } else {
-        &[settings.jwt_alg, JwtAlg::Rs256]
-    };
-    for key in KeyRing::rotate(&settings.data_dir, algs, settings.access_ttl)? {
+    let algs = ring_algorithms(settings.jwt_alg, shared);
+    for key in KeyRing::rotate(&settings.data_dir, &algs, settings.access_ttl)? {
         tracing::info!(event = "signing_key_rotated", kid = %key.kid, alg = %key.alg, "signing key rotated");
         println!(
             "new {} signing key {}: published now, signing on running servers within {} seconds",
@@ -79,7 +75,8 @@ pub fn list(settings: &Settings) -> anyhow::Result<()> {
         println!("{}	HS256	-	signing (LATCHKEY_JWT_SECRET)", key.kid);
     }
     let ring = KeyRing::read(&KeyRing::path(&settings.data_dir))?.unwrap_or_default();
-    let signing: Vec<String> = [settings.jwt_alg, JwtAlg::Rs256]
+    let shared_secret = shared.is_some();
+    let signing: Vec<String> = ring_algorithms(settings.jwt_alg, shared_secret)
         .into_iter()
         .filter_map(|alg| ring.signing_key(alg).map(|k| k.kid.clone()))
         .collect();

@@ -21,6 +21,8 @@ pub struct Client {
     pub scopes: String,
     pub trusted: bool,
     pub created_at: i64,
+    /// `RS256` or `EdDSA`: how its id_tokens are signed.
+    pub id_token_alg: String,
 }
 
 impl std::fmt::Debug for Client {
@@ -150,5 +152,52 @@ pub fn record_consent(
             ))
             .execute(conn)
             .map(drop)
+    })
+}
+
+/// An application a person has allowed, as the account page lists it.
+#[derive(Debug, Clone, Queryable)]
+pub struct Grant {
+    pub client_id: String,
+    pub name: String,
+    pub scopes: String,
+    pub granted_at: i64,
+}
+
+/// The applications `user_id` has allowed, most recent first.
+pub fn grants_of_user(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<Grant>> {
+    consents::table
+        .inner_join(clients::table)
+        .filter(consents::user_id.eq(user_id))
+        .order(consents::granted_at.desc())
+        .select((
+            clients::id,
+            clients::name,
+            consents::scopes,
+            consents::granted_at,
+        ))
+        .load(conn)
+}
+
+/// Takes back what `user_id` allowed `client_id`: forgets the consent and
+/// ends the application's sessions of that person; `false` if nothing was
+/// allowed.
+pub fn revoke_grant(conn: &mut AnyConnection, user_id: i64, client_id: &str) -> QueryResult<bool> {
+    write_transaction(conn, |conn| {
+        let forgotten = diesel::delete(
+            consents::table
+                .filter(consents::user_id.eq(user_id))
+                .filter(consents::client_id.eq(client_id)),
+        )
+        .execute(conn)?;
+        let ended = diesel::update(
+            sessions::table
+                .filter(sessions::user_id.eq(user_id))
+                .filter(sessions::client_id.eq(client_id))
+                .filter(sessions::revoked_at.is_null()),
+        )
+        .set(sessions::revoked_at.eq(now_unix()))
+        .execute(conn)?;
+        Ok(forgotten + ended > 0)
     })
 }

@@ -24,6 +24,9 @@ diesel::table! {
         auth_time -> Nullable<BigInt>,
         amr -> Nullable<Text>,
         browser_session_id -> Nullable<BigInt>,
+        user_agent -> Nullable<Text>,
+        address -> Nullable<Text>,
+        last_used_at -> Nullable<BigInt>,
     }
 }
 
@@ -74,6 +77,7 @@ diesel::table! {
         scopes -> Text,
         trusted -> Bool,
         created_at -> BigInt,
+        id_token_alg -> Text,
     }
 }
 

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::ids::random_id;
-use super::schema::{refresh_tokens, sessions, users};
+use super::schema::{clients, refresh_tokens, sessions, users};
 use super::users::User;
 use crate::clock::{now_millis, now_unix};
 
@@ -30,6 +30,18 @@ pub struct Session {
     pub auth_time: Option<i64>,
     pub amr: Option<String>,
     pub browser_session_id: Option<i64>,
+    /// Where it was opened (the `User-Agent` and client address), and when
+    /// it was last renewed.
+    pub user_agent: Option<String>,
+    pub address: Option<String>,
+    pub last_used_at: Option<i64>,
+}
+
+/// The browser or program a session is opened from.
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub user_agent: Option<String>,
+    pub address: std::net::IpAddr,
 }
 
 impl Session {
@@ -63,6 +75,7 @@ pub struct NewSession<'a> {
     pub user_id: i64,
     pub client_id: Option<&'a str>,
     pub sign_in: Option<&'a SignIn>,
+    pub device: &'a Device,
     /// The scopes, space-separated.
     pub scopes: &'a str,
     pub created_at: i64,
@@ -90,6 +103,9 @@ pub fn create(
         auth_time: new.sign_in.map(|s| s.auth_time),
         amr: new.sign_in.map(|s| s.amr.clone()),
         browser_session_id: new.sign_in.map(|s| s.browser_session_id),
+        user_agent: new.device.user_agent.clone(),
+        address: Some(new.device.address.to_string()),
+        last_used_at: Some(new.created_at),
     };
     // A password change committing between the check and this insert
     // must not leave a session opened with the old password. This
@@ -122,6 +138,9 @@ pub fn create(
             sessions::auth_time.eq(session.auth_time),
             sessions::amr.eq(&session.amr),
             sessions::browser_session_id.eq(session.browser_session_id),
+            sessions::user_agent.eq(&session.user_agent),
+            sessions::address.eq(&session.address),
+            sessions::last_used_at.eq(session.last_used_at),
         ))
         .execute(conn)?;
     insert_token(conn, new.token_hash, session.id, new.token_expires_at)?;
@@ -302,4 +321,58 @@ pub fn user_with_session(
             .map(|(started, ends)| SessionTimes { started, ends });
         (user, times)
     }))
+}
+
+/// Records that session `id` was used (renewed) at `now`.
+pub fn touch(conn: &mut AnyConnection, id: i64, now: i64) -> QueryResult<()> {
+    diesel::update(sessions::table.filter(sessions::id.eq(id)))
+        .set(sessions::last_used_at.eq(now))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The user's live sessions, newest first, each with the name of the
+/// application it was opened for, if any.
+pub fn live_for_user(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> QueryResult<Vec<(Session, Option<String>)>> {
+    sessions::table
+        .left_join(clients::table.on(sessions::client_id.eq(clients::id.nullable())))
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now_unix()))
+        .order(sessions::created_at.desc())
+        .select((Session::as_select(), clients::name.nullable()))
+        .load(conn)
+}
+
+/// Revokes session `id` if it is `user_id`'s; `true` if it was.
+pub fn revoke_of_user(conn: &mut AnyConnection, id: i64, user_id: i64) -> QueryResult<bool> {
+    let revoked = diesel::update(
+        sessions::table
+            .filter(sessions::id.eq(id))
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now_unix()))
+    .execute(conn)?;
+    Ok(revoked == 1)
+}
+
+/// Revokes every session of `user_id` but `keep` ("sign out everywhere
+/// else", a password change); returns how many ended.
+pub fn revoke_all_for_user_except(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    keep: i64,
+) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::id.ne(keep))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now_unix()))
+    .execute(conn)
 }

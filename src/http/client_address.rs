@@ -7,6 +7,8 @@ use std::net::{IpAddr, SocketAddr};
 use actix_web::HttpRequest;
 use ipnet::IpNet;
 
+use crate::db::sessions::Device;
+
 pub fn client_address(req: &HttpRequest, trusted: &[IpNet]) -> IpAddr {
     let peer = peer(req);
     if !is_trusted(peer, trusted) {
@@ -70,6 +72,22 @@ fn peer(req: &HttpRequest) -> IpAddr {
 
 fn is_trusted(address: IpAddr, trusted: &[IpNet]) -> bool {
     trusted.iter().any(|net| net.contains(&address))
+}
+
+/// The browser or program behind `req`, for the account page's list of
+/// sessions: its `User-Agent` (cut to a sane length) and address.
+pub fn device_of(req: &HttpRequest, trusted: &[IpNet]) -> Device {
+    const MAX_USER_AGENT: usize = 256;
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(MAX_USER_AGENT).collect::<String>())
+        .filter(|ua| !ua.is_empty());
+    Device {
+        user_agent,
+        address: client_address(req, trusted),
+    }
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ pub enum Authenticated {
     /// None presented (or, for the password and refresh grants, an
     /// unknown id without a secret, which the seed ignored).
     BuiltIn,
-    Client(Client),
+    Client(Box<Client>),
 }
 
 impl Authenticated {
@@ -103,9 +103,11 @@ pub async fn authenticate(
     match (found, presented) {
         (None, Presented::Id(_)) if unknown == UnknownId::Ignore => Ok(Authenticated::BuiltIn),
         (None, _) => Err(refuse()),
-        (Some(client), Presented::Id(_)) if client.is_public() => Ok(Authenticated::Client(client)),
+        (Some(client), Presented::Id(_)) if client.is_public() => {
+            Ok(Authenticated::Client(Box::new(client)))
+        }
         (Some(client), Presented::Secret { secret, .. }) if secret_matches(&client, &secret) => {
-            Ok(Authenticated::Client(client))
+            Ok(Authenticated::Client(Box::new(client)))
         }
         (Some(_), _) => Err(refuse()),
     }

@@ -27,6 +27,31 @@ pub struct AccountPage<'a> {
     pub session_ends: String,
     pub session_ends_text: String,
     pub csrf_token: &'a str,
+    pub notice: Option<&'a str>,
+    /// What went wrong with the password form, shown beside it.
+    pub password_error: Option<&'a str>,
+    pub min_length: usize,
+    pub sessions: Vec<SessionLine>,
+    pub grants: Vec<GrantLine>,
+}
+
+/// One of the person's sessions on the account page.
+pub struct SessionLine {
+    pub id: i64,
+    /// "Firefox on Linux", or an application's name.
+    pub name: String,
+    pub address: String,
+    pub started: String,
+    pub last_used: String,
+    pub current: bool,
+}
+
+/// An application the person has allowed.
+pub struct GrantLine {
+    pub client_id: String,
+    pub name: String,
+    pub scopes: String,
+    pub granted: String,
 }
 
 #[derive(Template)]

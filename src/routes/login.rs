@@ -11,9 +11,10 @@ use super::next_path::safe_next;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::session;
 use crate::auth::{account_key, authenticate, device};
+use crate::db::sessions::Device;
 use crate::db::{self, users, users::User};
 use crate::error::ApiError;
-use crate::http::client_address::client_address;
+use crate::http::client_address::{client_address, device_of};
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
 use crate::http::extract::Caller;
@@ -136,9 +137,15 @@ pub async fn submit(
     // A password changed during the check fails in sign_in, as a wrong one.
     let signed_in =
         match authenticate(&state, client, email, password, device_cookie.as_deref()).await {
-            Ok(user) => sign_in(&state, jar, &user, &next)
-                .await
-                .map(|response| (user, response)),
+            Ok(user) => sign_in(
+                &state,
+                jar,
+                &user,
+                &next,
+                device_of(&req, &state.settings.trusted_proxies),
+            )
+            .await
+            .map(|response| (user, response)),
             Err(e) => Err(e.into()),
         };
     match signed_in {
@@ -246,9 +253,10 @@ pub async fn sign_in(
     jar: BrowserCookies,
     user: &User,
     next: &str,
+    device: Device,
 ) -> Result<HttpResponse, ApiError> {
     let scopes = user.scope_list();
-    let (session_id, refresh) = session::open(state, user, &scopes, None).await?;
+    let (session_id, refresh) = session::open(state, user, &scopes, None, device).await?;
     let access = state
         .signer
         .issue(&user.email, &scopes, Some(session_id))

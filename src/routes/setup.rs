@@ -11,6 +11,7 @@ use super::login::{error_page, forged, sign_in};
 use crate::auth::credentials::{Email, Password};
 use crate::db::{self, users};
 use crate::error::ApiError;
+use crate::http::client_address::device_of;
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
 use crate::state::AppState;
@@ -97,7 +98,8 @@ pub async fn submit(
                 user_id = user.id,
                 "first administrator created"
             );
-            sign_in(&state, jar, &user, "/")
+            let device = device_of(&req, &state.settings.trusted_proxies);
+            sign_in(&state, jar, &user, "/", device)
                 .await
                 .unwrap_or_else(error_page)
         }

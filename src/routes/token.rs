@@ -5,8 +5,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
-use std::net::IpAddr;
-
 use super::client_auth::{Authenticated, Presented, UnknownId, authenticate};
 use super::form::Form;
 use crate::auth::authorization::{self, Exchange};
@@ -15,11 +13,13 @@ use crate::auth::refresh::RefreshToken;
 use crate::auth::scopes;
 use crate::auth::session;
 use crate::auth::{AuthError, authenticate as authenticate_user};
+use crate::config::JwtAlg;
+use crate::db::sessions::Device;
 use crate::db::sessions::Session;
 use crate::db::users::User;
 use crate::db::{self, clients::Client};
 use crate::error::ApiError;
-use crate::http::client_address::client_address;
+use crate::http::client_address::device_of;
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -48,19 +48,20 @@ pub async fn token(
             }
             let client = authenticate(&state, presented, UnknownId::Ignore).await?;
             require_grant(&client, "password")?;
-            let address = client_address(&req, &state.settings.trusted_proxies);
-            password_grant(&state, address, grant, client.id()).await
+            let device = device_of(&req, &state.settings.trusted_proxies);
+            password_grant(&state, device, grant, client.id()).await
         }
         Grant::Refresh(grant) => {
             let client = authenticate(&state, presented, UnknownId::Ignore).await?;
             require_grant(&client, "refresh_token")?;
-            refresh_grant(&state, grant, client.id()).await
+            refresh_grant(&state, grant, &client).await
         }
         Grant::AuthorizationCode(grant) => {
             match authenticate(&state, presented, UnknownId::Refuse).await? {
                 Authenticated::Client(client) => {
                     require_grant_of(&client, "authorization_code")?;
-                    code_grant(&state, grant, &client).await
+                    let device = device_of(&req, &state.settings.trusted_proxies);
+                    code_grant(&state, grant, &client, device).await
                 }
                 Authenticated::BuiltIn => Err(ApiError::InvalidClient),
             }
@@ -181,10 +182,11 @@ impl TryFrom<Form> for Grant {
 #[tracing::instrument(skip_all, fields(grant = "password"))]
 async fn password_grant(
     state: &AppState,
-    client: IpAddr,
+    device: Device,
     grant: PasswordGrant,
     client_id: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
+    let client = device.address;
     let (username, password) = (&grant.username, &grant.password);
     let user = match authenticate_user(state, client, username, password, None).await {
         Ok(user) => user,
@@ -196,7 +198,7 @@ async fn password_grant(
         }
     };
     let scopes = narrow_scopes(&user.scope_list(), grant.scope.as_deref())?;
-    let (session, refresh) = session::open(state, &user, &scopes, client_id).await?;
+    let (session, refresh) = session::open(state, &user, &scopes, client_id, device).await?;
     tracing::info!(
         event = "login_succeeded",
         via = "token",
@@ -220,13 +222,23 @@ async fn password_grant(
 async fn refresh_grant(
     state: &AppState,
     grant: RefreshGrant,
-    client_id: Option<&str>,
+    client: &Authenticated,
 ) -> Result<HttpResponse, ApiError> {
     let presented = RefreshToken::parse(&grant.refresh_token).ok_or(ApiError::InvalidGrant)?;
-    let client = client_id.map(str::to_owned);
-    let rotated = session::rotate(state, presented, grant.scope, client, "token")
-        .await?
-        .ok_or(ApiError::InvalidGrant)?;
+    let client_id = client.id();
+    let id_token_client = match client {
+        Authenticated::Client(client) => IdTokenClient::of(client),
+        Authenticated::BuiltIn => IdTokenClient::None,
+    };
+    let rotated = session::rotate(
+        state,
+        presented,
+        grant.scope,
+        client_id.map(str::to_owned),
+        "token",
+    )
+    .await?
+    .ok_or(ApiError::InvalidGrant)?;
     let (user, session, scopes) = (&rotated.user, &rotated.session, &rotated.scopes);
     token_response_with(
         state,
@@ -235,7 +247,7 @@ async fn refresh_grant(
         Some(session.id),
         Some(rotated.successor.clone()),
         client_id,
-        |access| id_token_for(state, user, session, scopes, None, access),
+        |access| id_token_for(state, id_token_client, user, session, scopes, None, access),
     )
 }
 
@@ -244,12 +256,14 @@ async fn code_grant(
     state: &AppState,
     grant: CodeGrant,
     client: &Client,
+    device: Device,
 ) -> Result<HttpResponse, ApiError> {
     let policy = session::refresh_policy(state);
     let client_id = client.id.clone();
     let exchanged = db::run(&state.pool, move |conn| {
         let presented = authorization::Presented {
             code: &grant.code,
+            device: &device,
             client_id: &client_id,
             redirect_uri: grant.redirect_uri.as_deref(),
             code_verifier: grant.code_verifier.as_deref(),
@@ -279,7 +293,10 @@ async fn code_grant(
                 Some(session.id),
                 Some(refresh),
                 Some(&client.id),
-                |access| id_token_for(state, &user, &session, &scopes, nonce, access),
+                |access| {
+                    let of = IdTokenClient::of(client);
+                    id_token_for(state, of, &user, &session, &scopes, nonce, access)
+                },
             )
         }
         Exchange::Refused(why) => {
@@ -366,16 +383,18 @@ fn token_response_with(
         }))
 }
 
-/// An id_token for an application's session, when `openid` was granted.
+/// An id_token for an application's session, when `openid` was granted,
+/// signed as the application registered (RS256 unless it asked EdDSA).
 fn id_token_for(
     state: &AppState,
+    client: IdTokenClient<'_>,
     user: &User,
     session: &Session,
     scopes: &[String],
     nonce: Option<String>,
     access_token: &str,
 ) -> Result<Option<String>, ApiError> {
-    let Some(client_id) = session.client_id.as_deref() else {
+    let IdTokenClient::Of { id: client_id, alg } = client else {
         return Ok(None);
     };
     if !scopes.iter().any(|s| s == "openid") {
@@ -393,11 +412,32 @@ fn id_token_for(
             lifetime_seconds: state.settings.access_ttl.as_secs() as i64,
         },
     );
+    let alg = if alg == "EdDSA" {
+        JwtAlg::EdDsa
+    } else {
+        JwtAlg::Rs256
+    };
     state
         .signer
-        .sign_id_token(&claims)
+        .sign_id_token(&claims, alg)
         .map(Some)
         .map_err(ApiError::internal)
+}
+
+/// Whose id_token it would be: an application's, with its algorithm.
+#[derive(Clone, Copy)]
+enum IdTokenClient<'a> {
+    None,
+    Of { id: &'a str, alg: &'a str },
+}
+
+impl<'a> IdTokenClient<'a> {
+    fn of(client: &'a Client) -> Self {
+        Self::Of {
+            id: &client.id,
+            alg: &client.id_token_alg,
+        }
+    }
 }
 
 fn narrow_scopes(held: &[String], requested: Option<&str>) -> Result<Vec<String>, ApiError> {

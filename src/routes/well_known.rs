@@ -33,7 +33,7 @@ pub async fn metadata(state: web::Data<AppState>) -> Result<HttpResponse, ApiErr
 pub async fn openid_configuration(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let mut document = discovery(&state).await?;
     document["subject_types_supported"] = json!(["public"]);
-    document["id_token_signing_alg_values_supported"] = json!(["RS256"]);
+    document["id_token_signing_alg_values_supported"] = json!(["RS256", "EdDSA"]);
     document["claims_supported"] = json!([
         "iss",
         "sub",

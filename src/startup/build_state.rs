@@ -10,9 +10,9 @@ use super::prepare_data_dir;
 use crate::auth::address_limit::{AddressLimits, AddressPolicy};
 use crate::auth::hasher::Hasher;
 use crate::auth::jwt::TokenSigner;
-use crate::auth::keys::{KeyRing, StoredKey};
+use crate::auth::keys::{KeyRing, StoredKey, ring_algorithms};
 use crate::auth::random::random_token;
-use crate::config::{JwtAlg, Settings};
+use crate::config::Settings;
 use crate::db::login_failures::AccountPolicy;
 use crate::db::{self, DbPool};
 use crate::metrics::Metrics;
@@ -63,13 +63,10 @@ fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
 /// (created on first start, then watched for rotations).
 fn start_signer(settings: &Settings) -> anyhow::Result<Arc<TokenSigner>> {
     let shared_secret = settings.signing_secret().map(StoredKey::from_secret);
-    // The ring always holds the RS256 keys that sign id_tokens; with a
-    // shared secret it holds nothing else.
-    let algs: &[JwtAlg] = match shared_secret {
-        Some(_) => &[JwtAlg::Rs256],
-        None => &[settings.jwt_alg, JwtAlg::Rs256],
-    };
-    let ring = KeyRing::load_or_create(&settings.data_dir, algs, settings.access_ttl)?;
+    // The ring always holds the keys that sign id_tokens; with a shared
+    // secret it holds nothing else.
+    let algs = ring_algorithms(settings.jwt_alg, shared_secret.is_some());
+    let ring = KeyRing::load_or_create(&settings.data_dir, &algs, settings.access_ttl)?;
     let signer = Arc::new(TokenSigner::new(
         &ring,
         Some(KeyRing::path(&settings.data_dir)),

@@ -188,8 +188,10 @@ fn keys_commands_in_the_wrong_folder_refuse_and_name_the_key_ring_unless_told_to
     );
     let listed = latchkey_in(folder.path(), &["keys", "list"]);
     assert!(listed.status.success(), "{}", stderr(&listed));
-    // The access-token key and the id_token key, both signing.
+    // The access-token key and the id_token keys, each signing.
     let list = stdout(&listed);
-    assert_eq!(list.lines().count(), 2, "{list}");
-    assert!(list.contains("HS256") && list.contains("RS256"), "{list}");
+    assert_eq!(list.lines().count(), 3, "{list}");
+    for alg in ["HS256", "RS256", "EdDSA"] {
+        assert!(list.contains(alg), "{list}");
+    }
 }

@@ -79,3 +79,25 @@ async fn ended_sessions_and_their_refresh_tokens_are_purged() {
     assert_eq!(until_rows(&app, "sessions", 1).await, 1);
     assert_eq!(until_rows(&app, "refresh_tokens", 1).await, 1);
 }
+
+#[tokio::test]
+async fn long_expired_authorization_codes_are_purged_and_fresh_ones_kept() {
+    let app = TestApp::spawn_with(|s| s.housekeeping_interval = Duration::from_millis(200)).await;
+    let client = app.add_client(crate::support::ClientSpec::default());
+    let pkce = crate::support::Pkce::new();
+    let _fresh = crate::applications::code_for(&app, &client, &pkce).await;
+    // Two codes from long ago: one spent, one never used.
+    for used in ["NULL", "1"] {
+        diesel::sql_query(format!(
+            "INSERT INTO authorization_codes (code_hash, client_id, user_id, redirect_uri, \
+             scopes, code_challenge, auth_time, browser_session_id, expires_at, used_at) \
+             SELECT 'old-{used}', '{}', id, 'https://app.example/callback', '', 'x', 0, 0, 1000, {used} \
+             FROM users",
+            client.id
+        ))
+        .execute(&mut app.connection())
+        .expect("insert an old code");
+    }
+    assert_eq!(rows(&app, "authorization_codes"), 3);
+    assert_eq!(until_rows(&app, "authorization_codes", 1).await, 1);
+}

@@ -280,9 +280,54 @@ async fn every_documented_answer_matches_the_server() {
         call("get", "/admin/users", response).await;
     }
 
+    // An application's token with openid (and one without) at /userinfo.
+    let rp = app.add_client(ClientSpec {
+        trusted: true,
+        ..ClientSpec::default()
+    });
+    let pkce = crate::support::Pkce::new();
+    let code = crate::applications::code_for(&app, &rp, &pkce).await;
+    let issued = crate::applications::exchange(&app, &rp, &code, &pkce.verifier).await;
+    let issued = crate::applications::tokens(issued).await;
+    let rp_access = issued["access_token"].as_str().expect("token").to_owned();
+    call(
+        "post",
+        "/token",
+        app.client_basic(
+            "/token",
+            &rp.id,
+            rp.secret.as_deref().expect("s"),
+            &[
+                ("grant_type", "refresh_token"),
+                (
+                    "refresh_token",
+                    issued["refresh_token"].as_str().expect("r"),
+                ),
+            ],
+        )
+        .await,
+    )
+    .await;
+    for token in [rp_access.as_str(), access.as_str(), "garbage"] {
+        call(
+            "get",
+            "/userinfo",
+            app.get_with_bearer("/userinfo", token).await,
+        )
+        .await;
+    }
+    let posted = reqwest::Client::new()
+        .post(app.url("/userinfo"))
+        .bearer_auth(&rp_access)
+        .send()
+        .await
+        .expect("post");
+    call("post", "/userinfo", posted).await;
+
     for path in [
         "/.well-known/jwks.json",
         "/.well-known/oauth-authorization-server",
+        "/.well-known/openid-configuration",
         "/healthz",
         "/readyz",
     ] {

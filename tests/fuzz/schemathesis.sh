@@ -50,9 +50,9 @@ EMAIL=fuzz-admin@example.com
 PLAIN_EMAIL=fuzz-user@example.com
 PASSWORD=fuzz-password-correct-horse-battery
 printf '%s\n' "$PASSWORD" |
-    "$BIN" --data-dir "$WORK/data" user add "$EMAIL" --password-stdin --admin --scope fuzz >/dev/null
+    "$BIN" --data-dir "$WORK/data" --create user add "$EMAIL" --password-stdin --admin --scope fuzz >/dev/null
 printf '%s\n' "$PASSWORD" |
-    "$BIN" --data-dir "$WORK/data" user add "$PLAIN_EMAIL" --password-stdin --scope fuzz >/dev/null
+    "$BIN" --data-dir "$WORK/data" --create user add "$PLAIN_EMAIL" --password-stdin --scope fuzz >/dev/null
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE=http://127.0.0.1:$PORT

@@ -11,7 +11,9 @@ mod responses;
 
 pub use app::{TestApp, test_settings};
 pub use form::form;
-pub use oauth::{Browser, ClientSpec, Pkce, TestClient, hidden_fields, location, query_param};
+pub use oauth::{
+    Browser, ClientSpec, Pkce, TestClient, hidden_fields, hidden_value, location, query_param,
+};
 pub use postgres::PgDatabase;
 pub use responses::{SetCookie, assert_invalid_grant, assert_page_headers, set_cookies};
 

@@ -26,6 +26,8 @@ pub struct ClientSpec<'a> {
     pub grants: &'a [&'a str],
     /// Where RP-initiated logout may send the person back to.
     pub post_logout_redirect_uris: &'a [&'a str],
+    /// `RS256` or `EdDSA`.
+    pub id_token_alg: &'a str,
 }
 
 impl Default for ClientSpec<'_> {
@@ -37,6 +39,7 @@ impl Default for ClientSpec<'_> {
             scopes: &["openid", "email", "read"],
             grants: &[],
             post_logout_redirect_uris: &[],
+            id_token_alg: "RS256",
         }
     }
 }
@@ -57,6 +60,7 @@ impl TestApp {
             scopes: spec.scopes.join(" "),
             trusted: spec.trusted,
             created_at: 0,
+            id_token_alg: spec.id_token_alg.into(),
         };
         clients::insert(&mut self.connection(), &client).expect("insert client");
         TestClient {
@@ -118,19 +122,12 @@ impl Browser {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        Self {
-            http,
-            base: app.url(""),
-        }
+        Self::with_client(app, http)
     }
 
-    /// A browser whose cookies live in `jar`, to read or to copy.
-    pub fn with_jar(app: &TestApp, jar: std::sync::Arc<reqwest::cookie::Jar>) -> Self {
-        let http = reqwest::Client::builder()
-            .cookie_provider(jar)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
+    /// A browser over `http`, which must keep cookies and not follow
+    /// redirects.
+    pub fn with_client(app: &TestApp, http: reqwest::Client) -> Self {
         Self {
             http,
             base: app.url(""),

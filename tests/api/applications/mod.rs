@@ -8,6 +8,7 @@ mod cli;
 mod client_auth;
 mod code_flow;
 mod consent;
+mod id_tokens;
 mod oauth2_crate;
 
 use crate::support::{

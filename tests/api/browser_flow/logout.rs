@@ -54,12 +54,25 @@ async fn logout_ends_the_session_on_every_instance() {
 }
 
 #[tokio::test]
-async fn logout_is_post_only_and_csrf_protected() {
+async fn a_link_to_logout_only_asks_and_the_post_is_csrf_protected() {
     let app = TestApp::spawn().await;
     let (cookie, _) = sign_in(&app, EMAIL).await;
     let signed_in = [("Cookie", cookie.as_str())];
+    // GET (RP-initiated logout without a hint) shows a confirmation page:
+    // a link or an image on another site signs nobody out.
     let get = app.get_with("/logout", &signed_in).await;
-    assert_eq!(get.status(), 405);
+    assert_eq!(get.status(), 200);
+    crate::support::assert_page_headers(&get);
+    let page = get.text().await.expect("body");
+    assert!(
+        page.contains("Sign out?") && page.contains("method=\"post\""),
+        "{page}"
+    );
+    assert_eq!(
+        app.get_with("/users/me", &signed_in).await.status(),
+        200,
+        "the GET ended nothing"
+    );
     let forged = app
         .post_form_with("/logout", &[("csrf_token", &"A".repeat(43))], &signed_in)
         .await;

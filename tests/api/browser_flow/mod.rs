@@ -2,6 +2,7 @@
 //! renewal, logout and first-run setup, one file per step a person takes.
 
 mod account;
+mod account_actions;
 mod first_visit;
 mod login_page;
 mod logout;

@@ -72,6 +72,16 @@ async fn has_session(browser: &Browser, client: &TestClient) -> bool {
     }
 }
 
+/// A browser whose cookies live in `jar`, to read or to copy.
+fn with_jar(app: &TestApp, jar: Arc<Jar>) -> Browser {
+    let http = reqwest::Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    Browser::with_client(app, http)
+}
+
 fn logout_path(fields: &[(&str, &str)]) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     for (name, value) in fields {
@@ -85,7 +95,7 @@ async fn logout_with_the_sessions_id_token_hint_signs_out_and_returns_with_state
     let app = TestApp::spawn().await;
     let client = client_with_return(&app);
     let jar = Arc::new(Jar::default());
-    let browser = Browser::with_jar(&app, jar.clone());
+    let browser = with_jar(&app, jar.clone());
     let tokens = sign_in(&app, &client, &browser).await;
     let id_token = tokens["id_token"].as_str().expect("id_token");
     assert!(has_session(&browser, &client).await);
@@ -96,7 +106,7 @@ async fn logout_with_the_sessions_id_token_hint_signs_out_and_returns_with_state
     for cookie in cookies.to_str().expect("ASCII").split("; ") {
         copy.add_cookie_str(cookie, &site);
     }
-    let replay = Browser::with_jar(&app, copy);
+    let replay = with_jar(&app, copy);
     assert!(has_session(&replay, &client).await);
 
     let response = browser
