@@ -27,7 +27,7 @@ import warnings
 import requests
 
 # authlib.jose says it will move to joserfc; the RP works as it is today.
-warnings.simplefilter("ignore", DeprecationWarning)
+warnings.filterwarnings("ignore", message="authlib.jose module is deprecated")
 
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session, OAuthError
@@ -46,13 +46,13 @@ from authlib_code_flow import TIMEOUT, Failed, Person, query_of
 SCOPE = "openid email"
 
 
-def verify_id_token(id_token, keys, issuer, client_id, access_token, nonce=None):
+def verify_id_token(id_token, keys, algs, issuer, client_id, access_token, nonce=None):
     """The claims of ``id_token`` once Authlib has checked them, as an RP
     must (OpenID Connect Core 3.1.3.7); raises JoseError otherwise."""
     params = {"client_id": client_id, "access_token": access_token}
     if nonce is not None:
         params["nonce"] = nonce
-    claims = JsonWebToken(["RS256"]).decode(
+    claims = JsonWebToken(algs).decode(
         id_token,
         keys,
         claims_cls=CodeIDToken,
@@ -97,7 +97,9 @@ def run(args):
     outside = {n: u for n, u in endpoints.items() if not u.startswith(issuer + "/")}
     if outside:
         raise Failed(f"endpoints outside the issuer: {outside}")
-    if "RS256" not in metadata.get("id_token_signing_alg_values_supported", []):
+    # The algorithms the provider says it signs id_tokens with.
+    algs = metadata.get("id_token_signing_alg_values_supported", [])
+    if "RS256" not in algs:
         raise Failed(f"no RS256 id_tokens: {metadata}")
     keys = JsonWebKey.import_key_set(
         requests.get(metadata["jwks_uri"], timeout=TIMEOUT).json()
@@ -135,7 +137,7 @@ def run(args):
     if "id_token" not in token:
         raise Failed(f"no id_token with scope openid: {sorted(token)}")
     claims = verify_id_token(
-        token["id_token"], keys, issuer, args.client_id, token["access_token"], nonce
+        token["id_token"], keys, algs, issuer, args.client_id, token["access_token"], nonce
     )
     summary = {
         "public": public,
@@ -150,23 +152,23 @@ def run(args):
     summary["refused"] = {
         "other_audience": refused(
             lambda: verify_id_token(
-                token["id_token"], keys, issuer, "another-client", token["access_token"], nonce
+                token["id_token"], keys, algs, issuer, "another-client", token["access_token"], nonce
             )
         ),
         "other_nonce": refused(
             lambda: verify_id_token(
-                token["id_token"], keys, issuer, args.client_id, token["access_token"],
+                token["id_token"], keys, algs, issuer, args.client_id, token["access_token"],
                 generate_token(24),
             )
         ),
         "other_access_token": refused(
             lambda: verify_id_token(
-                token["id_token"], keys, issuer, args.client_id, generate_token(40), nonce
+                token["id_token"], keys, algs, issuer, args.client_id, generate_token(40), nonce
             )
         ),
         "other_issuer": refused(
             lambda: verify_id_token(
-                token["id_token"], keys, "https://login.example", args.client_id,
+                token["id_token"], keys, algs, "https://login.example", args.client_id,
                 token["access_token"], nonce,
             )
         ),
@@ -182,7 +184,7 @@ def run(args):
     if "id_token" not in refreshed:
         raise Failed(f"no id_token from the refresh: {sorted(refreshed)}")
     again = verify_id_token(
-        refreshed["id_token"], keys, issuer, args.client_id, refreshed["access_token"]
+        refreshed["id_token"], keys, algs, issuer, args.client_id, refreshed["access_token"]
     )
     if again.get("nonce") not in (None, nonce):
         raise Failed(f"the refreshed id_token has another nonce: {again.get('nonce')!r}")

@@ -48,10 +48,28 @@ async fn an_authlib_rp_with_a_public_client_verifies_id_tokens_too() {
     assert_the_rp(&app, &client, &summary);
 }
 
+#[tokio::test]
+async fn an_authlib_rp_verifies_eddsa_id_tokens_of_an_application_registered_for_them() {
+    if !authlib_available() {
+        return;
+    }
+    let app = TestApp::spawn_at_own_url().await;
+    let client = app.add_client(ClientSpec {
+        id_token_alg: "EdDSA",
+        ..ClientSpec::default()
+    });
+    let summary = run_script(&app, &client).await;
+    assert_the_rp_with(&app, &client, &summary, "EdDSA");
+}
+
 fn assert_the_rp(app: &TestApp, client: &TestClient, summary: &Value) {
+    assert_the_rp_with(app, client, summary, "RS256");
+}
+
+fn assert_the_rp_with(app: &TestApp, client: &TestClient, summary: &Value, alg: &str) {
     assert_eq!(summary["pages"], json!(["login", "consent"]));
-    assert_eq!(summary["id_token_alg"], "RS256");
-    let published = app_kids(app);
+    assert_eq!(summary["id_token_alg"], alg);
+    let published = app_kids(app, alg);
     assert!(
         summary["id_token_kid"]
             .as_str()
@@ -94,8 +112,8 @@ fn assert_the_rp(app: &TestApp, client: &TestClient, summary: &Value) {
     assert_eq!(refreshed["iat_later"], true, "{refreshed}");
 }
 
-/// The kids the server's key ring publishes, read from its data dir.
-fn app_kids(app: &TestApp) -> Vec<String> {
+/// The kids of `alg` keys in the server's key ring, read from its data dir.
+fn app_kids(app: &TestApp, alg: &str) -> Vec<String> {
     let path = latchkey::auth::keys::KeyRing::path(&app.data_dir());
     let ring: Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("the key ring")).expect("JSON");
@@ -103,7 +121,7 @@ fn app_kids(app: &TestApp) -> Vec<String> {
         .as_array()
         .expect("keys")
         .iter()
-        .filter(|k| k["alg"] == "RS256")
+        .filter(|k| k["alg"] == alg)
         .filter_map(|k| k["kid"].as_str().map(str::to_owned))
         .collect()
 }

@@ -186,3 +186,52 @@ async fn with_eddsa_access_tokens_id_tokens_are_still_rs256_and_verify_from_the_
         jsonwebtoken::Algorithm::EdDSA
     );
 }
+
+#[tokio::test]
+async fn an_application_registered_for_eddsa_gets_id_tokens_whose_at_hash_the_rp_accepts() {
+    let app = TestApp::spawn_at_own_url().await;
+    let registered = app.add_client(ClientSpec {
+        id_token_alg: "EdDSA",
+        ..ClientSpec::default()
+    });
+    let rp = Rp::discover(&app, &registered).await;
+    let browser = Browser::new(&app);
+    let signed_in = rp.sign_in(&app, &browser).await;
+    let id_token = signed_in.id_token();
+    assert_eq!(
+        id_token.signing_alg().expect("signed"),
+        &CoreJwsSigningAlgorithm::EdDsa
+    );
+    let verifier = rp.client.id_token_verifier();
+    let claims = verified(id_token, &verifier, &signed_in.nonce);
+    // For Ed25519 the hash is SHA-512 (OpenID Connect Core, errata set 2,
+    // §3.1.3.6), as the crate computes it.
+    assert_eq!(
+        claims.access_token_hash(),
+        Some(&expected_at_hash(
+            id_token,
+            &verifier,
+            signed_in.tokens.access_token()
+        ))
+    );
+
+    let refreshed = rp
+        .client
+        .exchange_refresh_token(signed_in.tokens.refresh_token().expect("a refresh token"))
+        .expect("a token endpoint")
+        .request_async(&rp.http)
+        .await
+        .expect("the refresh");
+    let new_id_token = refreshed.id_token().expect("an id_token");
+    let new_claims = new_id_token
+        .claims(&verifier, nonce_absent_or(&signed_in.nonce))
+        .unwrap_or_else(|e| panic!("the refreshed id_token does not verify: {e:?}"));
+    assert_eq!(
+        new_claims.access_token_hash(),
+        Some(&expected_at_hash(
+            new_id_token,
+            &verifier,
+            refreshed.access_token()
+        ))
+    );
+}
