@@ -5,9 +5,10 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha512};
 
 use crate::clock::now_unix;
+use crate::config::JwtAlg;
 use crate::db::sessions::Session;
 use crate::db::users::User;
 
@@ -40,10 +41,16 @@ pub fn subject(user: &User) -> String {
     user.id.to_string()
 }
 
-/// `at_hash`: the left half of the SHA-256 of the access token, base64url.
-pub fn at_hash(access_token: &str) -> String {
-    let digest = Sha256::digest(access_token.as_bytes());
-    URL_SAFE_NO_PAD.encode(&digest[..16])
+/// `at_hash`: the left half of the hash of the access token, base64url;
+/// the hash is the one of the id_token's `alg` (OpenID Connect Core
+/// §3.1.3.6): SHA-256 for RS256 (and HS256), SHA-512 for EdDSA with
+/// Ed25519 (errata set 2; what relying parties' libraries compute).
+pub fn at_hash(access_token: &str, alg: JwtAlg) -> String {
+    let bytes = access_token.as_bytes();
+    match alg {
+        JwtAlg::EdDsa => URL_SAFE_NO_PAD.encode(&Sha512::digest(bytes)[..32]),
+        JwtAlg::Rs256 | JwtAlg::Hs256 => URL_SAFE_NO_PAD.encode(&Sha256::digest(bytes)[..16]),
+    }
 }
 
 /// What an id_token needs besides the session.
@@ -51,6 +58,8 @@ pub struct Issue<'a> {
     pub issuer: &'a str,
     pub client_id: &'a str,
     pub access_token: &'a str,
+    /// What the id_token will be signed with (decides `at_hash`'s hash).
+    pub alg: JwtAlg,
     pub scopes: &'a [String],
     pub nonce: Option<String>,
     pub lifetime_seconds: i64,
@@ -77,7 +86,7 @@ pub fn claims(user: &User, session: &Session, issue: Issue<'_>) -> IdTokenClaims
             .split_whitespace()
             .map(str::to_owned)
             .collect(),
-        at_hash: at_hash(issue.access_token),
+        at_hash: at_hash(issue.access_token, issue.alg),
         sid: session.browser_session_id.map(|id| id.to_string()),
         email: with_email.then(|| user.email.clone()),
         // Addresses are entered by an administrator, never confirmed by
@@ -94,8 +103,17 @@ mod tests {
     fn at_hash_is_the_left_half_of_the_sha256_in_base64url() {
         // Computed independently with Python's hashlib and base64.
         assert_eq!(
-            at_hash("eyJhbGciOiJSUzI1NiJ9.example"),
+            at_hash("eyJhbGciOiJSUzI1NiJ9.example", JwtAlg::Rs256),
             "P0eAjU7bE2zOhiLuTn08ig"
+        );
+    }
+
+    #[test]
+    fn at_hash_for_eddsa_is_the_left_half_of_the_sha512() {
+        // Computed independently with Python's hashlib and base64.
+        assert_eq!(
+            at_hash("eyJhbGciOiJFZERTQSJ9.example", JwtAlg::EdDsa),
+            "Qz11OGYVpoaAF3tsZRbaiwdJ8gW156M0YU0ffDcskbo"
         );
     }
 }

@@ -411,6 +411,11 @@ fn id_token_for(
     if !scopes.iter().any(|s| s == "openid") {
         return Ok(None);
     }
+    let alg = if alg == "EdDSA" {
+        JwtAlg::EdDsa
+    } else {
+        JwtAlg::Rs256
+    };
     let claims = id_token::claims(
         user,
         session,
@@ -418,16 +423,12 @@ fn id_token_for(
             issuer: &state.settings.issuer,
             client_id,
             access_token,
+            alg,
             scopes,
             nonce,
             lifetime_seconds: state.settings.access_ttl.as_secs() as i64,
         },
     );
-    let alg = if alg == "EdDSA" {
-        JwtAlg::EdDsa
-    } else {
-        JwtAlg::Rs256
-    };
     state
         .signer
         .sign_id_token(&claims, alg)

@@ -142,7 +142,7 @@ async fn run_script(app: &TestApp, client: &TestClient) -> Value {
 
 /// Whether python3 can import authlib and requests. When it cannot: a
 /// failure in CI, a loud note elsewhere.
-fn authlib_available() -> bool {
+pub fn authlib_available() -> bool {
     let probe = Command::new("python3")
         .args(["-c", "import authlib, requests"])
         .stdin(Stdio::null())

@@ -24,6 +24,7 @@ mod logs;
 mod metrics;
 mod multi_instance;
 mod oauth2_client;
+mod oidc;
 mod openapi;
 mod outage;
 mod postgres;

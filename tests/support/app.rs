@@ -57,6 +57,33 @@ impl TestApp {
         app
     }
 
+    /// A server with alice whose issuer and public URL are its real
+    /// address. Binding port 0 leaves the issuer `http://127.0.0.1:0`,
+    /// which a relying party that compares discovery's `issuer` with the
+    /// URL it fetched refuses; so the port is taken first and handed over.
+    pub async fn spawn_at_own_url() -> Self {
+        Self::spawn_at_own_url_with(|_| {}).await
+    }
+
+    /// The same, with its settings changed by `adjust` first.
+    pub async fn spawn_at_own_url_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let bound = listener.local_addr().expect("local address");
+        let url = format!("http://{bound}");
+        let (settings, dir, database) = Self::fresh_settings(|s| {
+            s.bind = bound;
+            s.public_url = Some(url.clone());
+            s.issuer = url.clone();
+            adjust(s);
+        });
+        let app = Application::build_on(settings.clone(), Some(listener))
+            .await
+            .expect("application builds");
+        let app = Self::running(app, settings, dir, database);
+        app.add_user(EMAIL, PASSWORD, &["read"]);
+        app
+    }
+
     /// A server whose database holds no user yet (first run).
     pub async fn spawn_empty() -> Self {
         Self::fresh(|_| {})
@@ -97,6 +124,14 @@ impl TestApp {
 
     /// A server on a fresh data dir and database, with no user.
     fn fresh(adjust: impl FnOnce(&mut Settings)) -> Self {
+        let (settings, dir, database) = Self::fresh_settings(adjust);
+        Self::start(settings, dir, database)
+    }
+
+    /// Settings on a fresh data dir and database, changed by `adjust`.
+    fn fresh_settings(
+        adjust: impl FnOnce(&mut Settings),
+    ) -> (Settings, Arc<tempfile::TempDir>, Option<Arc<PgDatabase>>) {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut settings = test_settings(&dir);
         let database = postgres_backend().then(|| {
@@ -106,7 +141,7 @@ impl TestApp {
             Arc::new(database)
         });
         adjust(&mut settings);
-        Self::start(settings, Arc::new(dir), database)
+        (settings, Arc::new(dir), database)
     }
 
     fn start(
@@ -115,6 +150,16 @@ impl TestApp {
         database: Option<Arc<PgDatabase>>,
     ) -> Self {
         let app = Application::build(settings.clone()).expect("application builds");
+        Self::running(app, settings, dir, database)
+    }
+
+    /// Serves `app` in the background.
+    fn running(
+        app: Application,
+        settings: Settings,
+        dir: Arc<tempfile::TempDir>,
+        database: Option<Arc<PgDatabase>>,
+    ) -> Self {
         let address = format!("http://127.0.0.1:{}", app.port());
         let setup_token = app.setup_token().map(str::to_owned);
         tokio::spawn(app.run_until_stopped());

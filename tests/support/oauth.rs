@@ -24,6 +24,8 @@ pub struct ClientSpec<'a> {
     pub trusted: bool,
     pub scopes: &'a [&'a str],
     pub grants: &'a [&'a str],
+    /// Where RP-initiated logout may send the person back to.
+    pub post_logout_redirect_uris: &'a [&'a str],
     /// `RS256` or `EdDSA`.
     pub id_token_alg: &'a str,
 }
@@ -36,6 +38,7 @@ impl Default for ClientSpec<'_> {
             trusted: false,
             scopes: &["openid", "email", "read"],
             grants: &[],
+            post_logout_redirect_uris: &[],
             id_token_alg: "RS256",
         }
     }
@@ -50,7 +53,7 @@ impl TestApp {
             name: "Test App".into(),
             secret_hash: secret.as_deref().map(secret_hash),
             redirect_uris: spec.redirect_uris.join(" "),
-            post_logout_redirect_uris: String::new(),
+            post_logout_redirect_uris: spec.post_logout_redirect_uris.join(" "),
             grants: normalise_grants(&grants, spec.public)
                 .expect("grants")
                 .join(" "),

@@ -84,7 +84,7 @@ async fn the_code_exchange_gives_an_id_token_with_the_sign_in_and_the_nonce() {
     assert!(id["sid"].is_string());
     assert_eq!(
         id["at_hash"].as_str(),
-        Some(latchkey::auth::id_token::at_hash(access).as_str())
+        Some(latchkey::auth::id_token::at_hash(access, latchkey::config::JwtAlg::Rs256).as_str())
     );
 
     // A refresh brings a new id_token about the same sign-in, no nonce.
