@@ -297,45 +297,45 @@ impl TokenSigner {
     /// signature and issuer checked, but it may have expired (OpenID
     /// Connect RP-Initiated Logout §2); the caller checks the audience.
     pub fn verify_id_token_hint(&self, token: &str) -> Result<IdTokenHint, TokenError> {
+        let (algorithm, decoding) = self.live_key(token)?;
+        if !matches!(algorithm, Algorithm::RS256 | Algorithm::EdDSA) {
+            return Err(TokenError::UnknownKey);
+        }
+        let mut validation = Validation::new(algorithm);
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_required_spec_claims(&["iss", "sub", "aud"]);
+        jsonwebtoken::decode::<IdTokenHint>(token, &decoding, &validation)
+            .map(|data| data.claims)
+            .map_err(TokenError::Invalid)
+    }
+
+    /// The algorithm and public key of the key that signed `token` (by its
+    /// `kid`), if it has not retired.
+    fn live_key(&self, token: &str) -> Result<(Algorithm, DecodingKey), TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
         let keys = self.snapshot();
         let key = header
             .kid
             .as_deref()
             .and_then(|kid| keys.by_kid.get(kid))
-            .filter(|key| matches!(key.algorithm, Algorithm::RS256 | Algorithm::EdDSA))
             .ok_or(TokenError::UnknownKey)?;
         if key.is_retired(now_unix()) {
             return Err(TokenError::RetiredKey);
         }
-        let mut validation = Validation::new(key.algorithm);
-        validation.validate_exp = false;
-        validation.validate_aud = false;
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_required_spec_claims(&["iss", "sub", "aud"]);
-        jsonwebtoken::decode::<IdTokenHint>(token, &key.decoding, &validation)
-            .map(|data| data.claims)
-            .map_err(TokenError::Invalid)
+        Ok((key.algorithm, key.decoding.clone()))
     }
 
     /// Checks signature, algorithm (pinned per key), `kid` (and that its
     /// key has not retired), `exp`, `nbf`, `iss` (and `aud` when configured).
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
-        let keys = self.snapshot();
-        let key = header
-            .kid
-            .as_deref()
-            .and_then(|kid| keys.by_kid.get(kid))
-            .ok_or(TokenError::UnknownKey)?;
-        if key.is_retired(now_unix()) {
-            return Err(TokenError::RetiredKey);
-        }
+        let (algorithm, decoding) = self.live_key(token)?;
         let validation = self
             .validations
-            .get(&key.algorithm)
+            .get(&algorithm)
             .ok_or(TokenError::UnknownKey)?;
-        let claims = jsonwebtoken::decode::<Claims>(token, &key.decoding, validation)
+        let claims = jsonwebtoken::decode::<Claims>(token, &decoding, validation)
             .map(|data| data.claims)
             .map_err(TokenError::Invalid)?;
         self.check_audience(&claims)?;

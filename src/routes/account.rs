@@ -1,20 +1,26 @@
 //! The account page of a signed-in person (`GET /`) and what it lets them
-//! do: change the password, see and end their sessions, take back what
-//! they allowed applications. Every form is CSRF-protected and every
-//! change is an audit event.
+//! do, one file each: change the password, see and end their sessions and
+//! take back what they allowed applications, and the second factor. Every
+//! form is CSRF-protected and every change is an audit event.
+
+mod password;
+mod sessions;
+mod totp;
+
+pub use password::change_password;
+pub use sessions::{end_other_sessions, end_session, revoke_application};
+pub use totp::{confirm_totp, disable_totp, start_totp};
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::form::Form;
-use super::html::{self, AccountPage, GrantLine, RecoveryCodesPage, SessionLine, TotpSetupPage};
+use super::html::{self, AccountPage, GrantLine, SessionLine};
 use super::login::{error_page, forged};
 use super::user_agent;
-use crate::auth::credentials::Password;
-use crate::auth::totp;
 use crate::auth::{AuthError, authenticate};
 use crate::clock::rfc3339;
-use crate::db::{self, clients, second_factor, sessions, users};
+use crate::db::{self, clients, second_factor};
 use crate::error::ApiError;
 use crate::http::client_address::client_address;
 use crate::http::cookies::BrowserCookies;
@@ -76,7 +82,7 @@ fn signed_in(
     }
 }
 
-async fn render(
+pub(super) async fn render(
     req: &HttpRequest,
     state: &AppState,
     caller: &Caller,
@@ -87,7 +93,7 @@ async fn render(
     render_with(req, state, caller, status, notice, password_error, None).await
 }
 
-async fn render_with(
+pub(super) async fn render_with(
     req: &HttpRequest,
     state: &AppState,
     caller: &Caller,
@@ -103,7 +109,7 @@ async fn render_with(
             false => None,
         };
         Ok((
-            sessions::live_for_user(conn, user_id)?,
+            db::sessions::live_for_user(conn, user_id)?,
             clients::grants_of_user(conn, user_id)?,
             second_factor,
         ))
@@ -159,7 +165,7 @@ async fn render_with(
 
 /// A form on the account page, read and checked: its fields, or the
 /// answer (forged, too large, not signed in).
-async fn account_form(
+pub(super) async fn account_form(
     req: &HttpRequest,
     payload: web::Payload,
     state: &AppState,
@@ -183,228 +189,8 @@ async fn account_form(
     Ok((form, caller))
 }
 
-/// `POST /account/password`: the current password, then the new one
-/// twice. The check of the current one is a sign-in attempt (throttled
-/// and counted alike), so this form cannot be used to guess it.
-pub async fn change_password(
-    req: HttpRequest,
-    payload: web::Payload,
-    caller: Result<BrowserCaller, ApiError>,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    let (mut form, caller) =
-        match account_form(&req, payload, &state, caller, "/account/password").await {
-            Ok(read) => read,
-            Err(answer) => return *answer,
-        };
-    let current = form.take("current_password").unwrap_or_default();
-    let new = form.take("new_password").unwrap_or_default();
-    let confirm = form.take("new_password_confirm").unwrap_or_default();
-    let refuse = async |status: StatusCode, message: &str| {
-        render(&req, &state, &caller, status, None, Some(message)).await
-    };
-    if current.is_empty() || new.is_empty() {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "Enter your current password and a new one.",
-        )
-        .await;
-    }
-    if new != confirm {
-        return refuse(StatusCode::BAD_REQUEST, "The two new passwords differ.").await;
-    }
-    let new = match Password::new_checked(&new, state.settings.password_min_length) {
-        Ok(password) => password,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, &sentence(&e.to_string())).await,
-    };
-    let client = client_address(&req, &state.settings.trusted_proxies);
-    match authenticate(&state, client, &caller.user.email, &current, None).await {
-        Ok(_) => {}
-        Err(AuthError::InvalidCredentials) => {
-            tracing::info!(
-                event = "password_change_refused",
-                user_id = caller.user.id,
-                "wrong current password"
-            );
-            return refuse(
-                StatusCode::UNAUTHORIZED,
-                "Your current password is not right.",
-            )
-            .await;
-        }
-        Err(AuthError::Throttled { retry_after }) => {
-            let wait = format!(
-                "Too many failed attempts. Please try again in {}.",
-                html::seconds(u32::try_from(retry_after).unwrap_or(u32::MAX))
-            );
-            return refuse(StatusCode::TOO_MANY_REQUESTS, &wait).await;
-        }
-        Err(e) => return error_page(e.into()),
-    }
-    let hash = match state.hasher.hash(new).await {
-        Ok(hash) => hash,
-        Err(crate::auth::hasher::HasherError::Saturated(_)) => return html::busy(1),
-        Err(e) => return error_page(ApiError::internal(e)),
-    };
-    let (user_id, email) = (caller.user.id, caller.user.email.clone());
-    let Some(keep) = caller.claims.session_id() else {
-        return error_page(ApiError::internal("a browser session without an id"));
-    };
-    let changed = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            users::set_password_hash(conn, &email, &hash)?;
-            sessions::revoke_all_for_user_except(conn, user_id, keep)
-        })
-    })
-    .await;
-    match changed {
-        Ok(ended) => {
-            tracing::info!(
-                event = "password_changed",
-                via = "account",
-                user_id,
-                sessions_ended = ended,
-                "password changed by its owner"
-            );
-            html::see_other("/?done=password").finish()
-        }
-        Err(e) => error_page(e.into()),
-    }
-}
-
-/// `POST /account/sessions/end`: one of the person's sessions.
-pub async fn end_session(
-    req: HttpRequest,
-    payload: web::Payload,
-    caller: Result<BrowserCaller, ApiError>,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    let (form, caller) =
-        match account_form(&req, payload, &state, caller, "/account/sessions/end").await {
-            Ok(read) => read,
-            Err(answer) => return *answer,
-        };
-    let Some(session_id) = form.get("session_id").and_then(|id| id.parse::<i64>().ok()) else {
-        return html::message(
-            StatusCode::BAD_REQUEST,
-            "Bad request",
-            "No session was named.",
-        );
-    };
-    let user_id = caller.user.id;
-    let ended = db::run(&state.pool, move |conn| {
-        sessions::revoke_of_user(conn, session_id, user_id)
-    })
-    .await;
-    match ended {
-        Ok(ended) => {
-            if ended {
-                tracing::info!(
-                    event = "session_revoked",
-                    via = "account",
-                    user_id,
-                    session_id,
-                    "session ended by its owner"
-                );
-            }
-            // Ending the current one is signing out.
-            if Some(session_id) == caller.claims.session_id() {
-                return html::see_other("/login?signed_out=1").finish();
-            }
-            html::see_other("/?done=session").finish()
-        }
-        Err(e) => error_page(e.into()),
-    }
-}
-
-/// `POST /account/sessions/end-others`: everywhere but here.
-pub async fn end_other_sessions(
-    req: HttpRequest,
-    payload: web::Payload,
-    caller: Result<BrowserCaller, ApiError>,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    let (_, caller) = match account_form(
-        &req,
-        payload,
-        &state,
-        caller,
-        "/account/sessions/end-others",
-    )
-    .await
-    {
-        Ok(read) => read,
-        Err(answer) => return *answer,
-    };
-    let user_id = caller.user.id;
-    let Some(keep) = caller.claims.session_id() else {
-        return error_page(ApiError::internal("a browser session without an id"));
-    };
-    let ended = db::run(&state.pool, move |conn| {
-        sessions::revoke_all_for_user_except(conn, user_id, keep)
-    })
-    .await;
-    match ended {
-        Ok(ended) => {
-            tracing::info!(
-                event = "sessions_revoked",
-                via = "account",
-                user_id,
-                sessions_ended = ended,
-                "signed out everywhere else"
-            );
-            html::see_other("/?done=others").finish()
-        }
-        Err(e) => error_page(e.into()),
-    }
-}
-
-/// `POST /account/applications/revoke`: take back what an application
-/// was allowed; its sessions of this person end.
-pub async fn revoke_application(
-    req: HttpRequest,
-    payload: web::Payload,
-    caller: Result<BrowserCaller, ApiError>,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    let (mut form, caller) = match account_form(
-        &req,
-        payload,
-        &state,
-        caller,
-        "/account/applications/revoke",
-    )
-    .await
-    {
-        Ok(read) => read,
-        Err(answer) => return *answer,
-    };
-    let Some(client_id) = form.take("client_id").filter(|c| !c.is_empty()) else {
-        return html::message(
-            StatusCode::BAD_REQUEST,
-            "Bad request",
-            "No application was named.",
-        );
-    };
-    let user_id = caller.user.id;
-    let for_db = client_id.clone();
-    let revoked = db::run(&state.pool, move |conn| {
-        clients::revoke_grant(conn, user_id, &for_db)
-    })
-    .await;
-    match revoked {
-        Ok(revoked) => {
-            if revoked {
-                tracing::info!(event = "consent_revoked", via = "account", user_id, client_id = %client_id, "application access taken back");
-            }
-            html::see_other("/?done=application").finish()
-        }
-        Err(e) => error_page(e.into()),
-    }
-}
-
 /// "must be at least 15 characters" → "Must be at least 15 characters."
-fn sentence(text: &str) -> String {
+pub(super) fn sentence(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
@@ -413,7 +199,7 @@ fn sentence(text: &str) -> String {
 }
 
 /// `2026-12-09 22:38 UTC`: the RFC 3339 form without seconds, for people.
-fn readable_time(unix: i64) -> String {
+pub(super) fn readable_time(unix: i64) -> String {
     let full = rfc3339(unix);
     match (full.get(..10), full.get(11..16)) {
         (Some(date), Some(time)) => format!("{date} {time} UTC"),
@@ -421,181 +207,42 @@ fn readable_time(unix: i64) -> String {
     }
 }
 
-/// `POST /account/totp/start`: a new key, shown with its QR code; the
-/// second factor is on only once a code from it is confirmed.
-pub async fn start_totp(
-    req: HttpRequest,
-    payload: web::Payload,
-    caller: Result<BrowserCaller, ApiError>,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    let (_, caller) = match account_form(&req, payload, &state, caller, "/account/totp/start").await
-    {
-        Ok(read) => read,
-        Err(answer) => return *answer,
-    };
-    let secret = totp::new_secret();
-    let (user_id, stored) = (caller.user.id, secret.clone());
-    match db::run(&state.pool, move |conn| {
-        second_factor::start_totp(conn, user_id, &stored)
-    })
-    .await
-    {
-        Ok(true) => totp_setup_page(&req, &state, &caller, &secret, StatusCode::OK, None),
-        Ok(false) => html::see_other("/").finish(),
-        Err(e) => error_page(e.into()),
-    }
+/// Why a password check on the account page did not pass.
+pub(super) enum Refused {
+    /// Shown on the page beside the form.
+    Page(StatusCode, String),
+    Error(ApiError),
 }
 
-fn totp_setup_page(
+/// Checks the person's own password as a sign-in attempt would: throttled
+/// and counted alike, so no account form can be used to guess it.
+pub(super) async fn check_password(
     req: &HttpRequest,
     state: &AppState,
     caller: &Caller,
-    secret: &str,
-    status: StatusCode,
-    error: Option<&str>,
-) -> HttpResponse {
-    let uri = totp::otpauth_uri(secret, "latchkey", &caller.user.email);
-    let Some(qr) = totp::qr_svg(&uri) else {
-        return error_page(ApiError::internal("cannot draw the QR code"));
-    };
-    let jar = BrowserCookies::new(&state.settings);
-    let (builder, csrf_token) = html::with_csrf(req, jar, status);
-    html::render(
-        builder,
-        &TotpSetupPage {
-            qr_svg: &qr,
-            secret,
-            otpauth_uri: &uri,
-            error,
-            csrf_token: &csrf_token,
-        },
-    )
-}
-
-/// `POST /account/totp/confirm`: one right code turns the second factor
-/// on; the recovery codes are shown once.
-pub async fn confirm_totp(
-    req: HttpRequest,
-    payload: web::Payload,
-    caller: Result<BrowserCaller, ApiError>,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    let (mut form, caller) =
-        match account_form(&req, payload, &state, caller, "/account/totp/confirm").await {
-            Ok(read) => read,
-            Err(answer) => return *answer,
-        };
-    let user_id = caller.user.id;
-    let pending = match db::run(&state.pool, move |conn| {
-        second_factor::totp_of(conn, user_id)
-    })
-    .await
-    {
-        Ok(Some(totp)) if totp.enabled_at.is_none() => totp,
-        Ok(_) => return html::see_other("/").finish(),
-        Err(e) => return error_page(e.into()),
-    };
-    let code = form.take("code").unwrap_or_default();
-    let Some(step) = totp::matching_step(&pending.secret, &code, crate::clock::now_unix(), 0)
-    else {
-        return totp_setup_page(
-            &req,
-            &state,
-            &caller,
-            &pending.secret,
-            StatusCode::BAD_REQUEST,
-            Some("That code is not right. Check the app's clock, and enter the code it shows now."),
-        );
-    };
-    let codes = totp::new_recovery_codes();
-    let hashes = crate::auth::second_factor::recovery_hashes(&codes);
-    let enabled = db::run(&state.pool, move |conn| {
-        second_factor::enable_totp(conn, user_id, step, &hashes)
-    })
-    .await;
-    match enabled {
-        Ok(true) => {
-            tracing::info!(
-                event = "second_factor_added",
-                via = "account",
-                user_id,
-                kind = "totp",
-                "authenticator app turned on"
-            );
-            html::render(
-                html::builder(StatusCode::OK),
-                &RecoveryCodesPage { codes: &codes },
-            )
-        }
-        Ok(false) => html::see_other("/").finish(),
-        Err(e) => error_page(e.into()),
-    }
-}
-
-/// `POST /account/totp/disable`: the password and a code (or a recovery
-/// code) turn the second factor off.
-pub async fn disable_totp(
-    req: HttpRequest,
-    payload: web::Payload,
-    caller: Result<BrowserCaller, ApiError>,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    let (mut form, caller) =
-        match account_form(&req, payload, &state, caller, "/account/totp/disable").await {
-            Ok(read) => read,
-            Err(answer) => return *answer,
-        };
-    let password = form.take("password").unwrap_or_default();
-    let code = form.take("code").unwrap_or_default();
-    let refuse = async |status: StatusCode, message: &str| {
-        render_with(&req, &state, &caller, status, None, None, Some(message)).await
-    };
-    if password.is_empty() || code.trim().is_empty() {
-        return refuse(StatusCode::BAD_REQUEST, "Enter your password and a code.").await;
-    }
-    let client = client_address(&req, &state.settings.trusted_proxies);
-    match authenticate(&state, client, &caller.user.email, &password, None).await {
-        Ok(_) => {}
+    password: &str,
+) -> Result<(), Refused> {
+    let client = client_address(req, &state.settings.trusted_proxies);
+    match authenticate(state, client, &caller.user.email, password, None).await {
+        Ok(_) => Ok(()),
         Err(AuthError::InvalidCredentials) => {
-            return refuse(StatusCode::UNAUTHORIZED, "Your password is not right.").await;
-        }
-        Err(AuthError::Throttled { .. }) => {
-            return refuse(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many failed attempts. Please try again later.",
-            )
-            .await;
-        }
-        Err(e) => return error_page(e.into()),
-    }
-    match crate::auth::second_factor::check_code(&state, &caller.user, &code).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return refuse(StatusCode::UNAUTHORIZED, "That code is not right.").await,
-        Err(AuthError::Throttled { .. }) => {
-            return refuse(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many failed attempts. Please try again later.",
-            )
-            .await;
-        }
-        Err(e) => return error_page(e.into()),
-    }
-    let user_id = caller.user.id;
-    match db::run(&state.pool, move |conn| {
-        second_factor::remove_all(conn, user_id)
-    })
-    .await
-    {
-        Ok(_) => {
             tracing::info!(
-                event = "second_factor_removed",
-                via = "account",
-                user_id,
-                "authenticator app turned off"
+                event = "password_check_failed",
+                user_id = caller.user.id,
+                "wrong password on the account page"
             );
-            html::see_other("/?done=totp-off").finish()
+            Err(Refused::Page(
+                StatusCode::UNAUTHORIZED,
+                "Your password is not right.".to_owned(),
+            ))
         }
-        Err(e) => error_page(e.into()),
+        Err(AuthError::Throttled { retry_after }) => Err(Refused::Page(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many failed attempts. Please try again in {}.",
+                html::seconds(u32::try_from(retry_after).unwrap_or(u32::MAX))
+            ),
+        )),
+        Err(e) => Err(Refused::Error(e.into())),
     }
 }

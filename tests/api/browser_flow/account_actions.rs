@@ -129,7 +129,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
             .text()
             .await
             .expect("body")
-            .contains("Your current password is not right.")
+            .contains("Your password is not right.")
     );
     let short = change(PASSWORD, "short", "short").await;
     assert_eq!(short.status(), 400);

@@ -1,0 +1,83 @@
+//! `POST /account/password`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::{Refused, account_form, check_password, render, sentence};
+use crate::auth::credentials::Password;
+use crate::db::{self, sessions, users};
+use crate::error::ApiError;
+use crate::http::extract::BrowserCaller;
+use crate::routes::html;
+use crate::routes::login::error_page;
+use crate::state::AppState;
+
+/// `POST /account/password`: the current password, then the new one
+/// twice. The check of the current one is a sign-in attempt (throttled
+/// and counted alike), so this form cannot be used to guess it.
+pub async fn change_password(
+    req: HttpRequest,
+    payload: web::Payload,
+    caller: Result<BrowserCaller, ApiError>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let (mut form, caller) =
+        match account_form(&req, payload, &state, caller, "/account/password").await {
+            Ok(read) => read,
+            Err(answer) => return *answer,
+        };
+    let current = form.take("current_password").unwrap_or_default();
+    let new = form.take("new_password").unwrap_or_default();
+    let confirm = form.take("new_password_confirm").unwrap_or_default();
+    let refuse = async |status: StatusCode, message: &str| {
+        render(&req, &state, &caller, status, None, Some(message)).await
+    };
+    if current.is_empty() || new.is_empty() {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "Enter your current password and a new one.",
+        )
+        .await;
+    }
+    if new != confirm {
+        return refuse(StatusCode::BAD_REQUEST, "The two new passwords differ.").await;
+    }
+    let new = match Password::new_checked(&new, state.settings.password_min_length) {
+        Ok(password) => password,
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, &sentence(&e.to_string())).await,
+    };
+    match check_password(&req, &state, &caller, &current).await {
+        Ok(()) => {}
+        Err(Refused::Page(status, message)) => return refuse(status, &message).await,
+        Err(Refused::Error(e)) => return error_page(e),
+    }
+    let hash = match state.hasher.hash(new).await {
+        Ok(hash) => hash,
+        Err(crate::auth::hasher::HasherError::Saturated(_)) => return html::busy(1),
+        Err(e) => return error_page(ApiError::internal(e)),
+    };
+    let (user_id, email) = (caller.user.id, caller.user.email.clone());
+    let Some(keep) = caller.claims.session_id() else {
+        return error_page(ApiError::internal("a browser session without an id"));
+    };
+    let changed = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            users::set_password_hash(conn, &email, &hash)?;
+            sessions::revoke_all_for_user_except(conn, user_id, keep)
+        })
+    })
+    .await;
+    match changed {
+        Ok(ended) => {
+            tracing::info!(
+                event = "password_changed",
+                via = "account",
+                user_id,
+                sessions_ended = ended,
+                "password changed by its owner"
+            );
+            html::see_other("/?done=password").finish()
+        }
+        Err(e) => error_page(e.into()),
+    }
+}
