@@ -219,3 +219,96 @@ async fn turning_totp_off_needs_the_password_and_a_code_and_the_admin_can_reset_
     assert!(stdout(&reset).contains("removed the second factors"));
     assert_eq!(app.login(EMAIL, PASSWORD).await.status(), 200);
 }
+
+/// The code `oathtool` (Debian's, an implementation nobody here wrote)
+/// gives for `secret` at Unix time `unix`; `None` when it is not installed,
+/// which fails the test in CI (`.ci/run` installs it) and skips it loudly
+/// elsewhere.
+fn oathtool_code(secret: &str, unix: i64) -> Option<String> {
+    let output = match std::process::Command::new("oathtool")
+        .args(["--totp", "-b", "--now", &format!("@{unix}"), secret])
+        .output()
+    {
+        Ok(output) => output,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let in_ci =
+                std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
+            assert!(!in_ci, "oathtool is not installed, and CI is set");
+            // Straight to stderr, past the harness's output capture.
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                b"\n!!! SKIPPED: oathtool is not installed, so this test did not run !!!\n",
+            );
+            return None;
+        }
+        Err(error) => panic!("oathtool: {error}"),
+    };
+    assert!(
+        output.status.success(),
+        "oathtool: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let code = String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned();
+    assert!(
+        code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+        "oathtool printed {code:?}"
+    );
+    Some(code)
+}
+
+#[tokio::test]
+async fn codes_from_oathtool_confirm_the_set_up_and_sign_in() {
+    if oathtool_code("JBSWY3DPEHPK3PXP", 0).is_none() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let browser = signed_in(&app).await;
+    let csrf = csrf_of(&browser).await;
+    let account = browser.get("/").await.text().await.expect("body");
+    assert!(account.contains("Set up an authenticator app"), "{account}");
+    let setup = browser
+        .post("/account/totp/start", &[("csrf_token", &csrf)])
+        .await;
+    assert_eq!(setup.status(), 200);
+    let html = setup.text().await.expect("body");
+    let start = html.find("id=\"totp-secret\">").expect("the key") + "id=\"totp-secret\">".len();
+    let secret: String = html[start..].chars().take_while(|c| *c != '<').collect();
+
+    // Confirmed with oathtool's code for now.
+    let now = now_unix();
+    let code = oathtool_code(&secret, now).expect("oathtool");
+    let on = browser
+        .post(
+            "/account/totp/confirm",
+            &[("csrf_token", &csrf), ("code", &code)],
+        )
+        .await;
+    assert_eq!(on.status(), 200, "oathtool's code {code} for {secret}");
+    assert!(on.text().await.expect("body").contains("<li><code>"));
+    assert_eq!(
+        app.login(EMAIL, PASSWORD).await.status(),
+        403,
+        "on: the password alone no longer signs in"
+    );
+
+    // Signing in: the password, then oathtool's code for the next step (the
+    // confirming step's code would be a replay).
+    let fresh = password_step(&app, "/login").await;
+    assert_eq!(
+        second_step(&fresh, &code).await.status(),
+        401,
+        "the confirming code again"
+    );
+    let next = oathtool_code(&secret, now + totp::STEP_SECONDS).expect("oathtool");
+    assert_eq!(second_step(&fresh, &next).await.status(), 303);
+    let page = fresh.get("/").await;
+    assert_eq!(page.status(), 200, "signed in");
+    let page = page.text().await.expect("body");
+    assert!(
+        page.contains("<strong>on</strong> (10 recovery codes left)"),
+        "{page}"
+    );
+}

@@ -17,3 +17,4 @@ mod sign_in;
     reason = "the support shared with the API tests holds more than the browser tests need"
 )]
 mod support;
+mod totp;

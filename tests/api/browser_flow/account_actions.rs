@@ -229,3 +229,66 @@ async fn every_account_form_refuses_a_forged_post() {
     assert_eq!(laptop.get("/").await.status(), 200);
     assert_eq!(app.login(EMAIL, PASSWORD).await.status(), 200);
 }
+
+/// Settings that make two instances one service: the README tells
+/// operators to share the signing secret and the issuer.
+fn one_service(settings: &mut latchkey::config::Settings) {
+    settings.jwt_secret = Some(latchkey::config::Secret::new(
+        "a shared HS256 secret of at least 32 bytes, same on all",
+    ));
+    settings.issuer = "https://login.example".into();
+}
+
+#[tokio::test]
+async fn sessions_ended_on_one_instance_are_refused_by_the_other_at_once() {
+    let a = TestApp::spawn_with(one_service).await;
+    let b = a.another_instance(one_service).await;
+    let laptop = browser(&a, FIREFOX).await;
+    let phone = browser(&a, CHROME_ANDROID).await;
+    let tablet = browser(&a, FIREFOX).await;
+    // The same cookie jars, sent to instance B.
+    let on_b = |on_a: &Browser| Browser::with_client(&b, on_a.http.clone());
+    let (laptop_b, phone_b, tablet_b) = (on_b(&laptop), on_b(&phone), on_b(&tablet));
+    for (name, browser) in [
+        ("laptop", &laptop_b),
+        ("phone", &phone_b),
+        ("tablet", &tablet_b),
+    ] {
+        assert_eq!(
+            browser.get("/").await.status(),
+            200,
+            "B honours the {name}'s session from A"
+        );
+    }
+
+    // "Sign out" of the phone's session, on A.
+    let page = account_page(&laptop).await;
+    let csrf = hidden_value(&page, "csrf_token").expect("csrf");
+    let phone_id = session_id_of(&page, "Chrome on Android");
+    let ended = laptop
+        .post(
+            "/account/sessions/end",
+            &[("csrf_token", &csrf), ("session_id", &phone_id)],
+        )
+        .await;
+    assert_eq!(location(&ended), "/?done=session");
+    let refused = phone_b.get("/").await;
+    assert_eq!(refused.status(), 303, "B refuses the phone at once");
+    assert!(location(&refused).starts_with("/login"));
+    assert_eq!(tablet_b.get("/").await.status(), 200, "the tablet stays");
+
+    // "Sign out everywhere else", on A.
+    let ended = laptop
+        .post("/account/sessions/end-others", &[("csrf_token", &csrf)])
+        .await;
+    assert_eq!(location(&ended), "/?done=others");
+    let refused = tablet_b.get("/").await;
+    assert_eq!(refused.status(), 303, "B refuses the tablet at once");
+    assert!(location(&refused).starts_with("/login"));
+    assert_eq!(phone_b.get("/").await.status(), 303, "still refused");
+    assert_eq!(
+        laptop_b.get("/").await.status(),
+        200,
+        "the browser that ended them stays signed in on B"
+    );
+}
