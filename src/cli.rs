@@ -109,9 +109,9 @@ pub enum ClientCommand {
     Add {
         /// A name people recognise: shown on the consent page
         name: String,
-        /// Where codes may be sent, compared exactly (repeatable; at least one): https, or http
-        /// on localhost/loopback only
-        #[arg(long = "redirect-uri", value_name = "URI", required = true)]
+        /// Where codes may be sent, compared exactly (repeatable; at least one for the
+        /// authorization_code grant): https, or http on localhost/loopback only
+        #[arg(long = "redirect-uri", value_name = "URI")]
         redirect_uris: Vec<String>,
         /// A public client (a single-page or native app that cannot keep a secret): no secret,
         /// PKCE alone

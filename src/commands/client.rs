@@ -46,6 +46,11 @@ pub fn add(conn: &mut AnyConnection, registration: Registration) -> anyhow::Resu
     }
     let grants =
         normalise_grants(&registration.grants, registration.public).map_err(anyhow::Error::msg)?;
+    // A client of the code flow needs somewhere to receive codes; a
+    // service using client_credentials alone never redirects anyone.
+    if grants.iter().any(|g| g == "authorization_code") && registration.redirect_uris.is_empty() {
+        bail!("the authorization_code grant needs at least one --redirect-uri");
+    }
     let secret = (!registration.public).then(fresh_secret);
     let client = Client {
         id: new_client_id(),

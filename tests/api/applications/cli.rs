@@ -141,6 +141,23 @@ async fn client_add_refuses_what_rfc_9700_forbids() {
         all.extend(args);
         assert_fails_with(&run(&app, &all), needle);
     }
+    assert_fails_with(
+        &run(&app, &["client", "add", "Wiki"]),
+        "needs at least one --redirect-uri",
+    );
     let none = run(&app, &["client", "list"]);
     assert_eq!(stdout(&none), "", "nothing was registered");
+    // A service that only uses client_credentials needs no redirect URI.
+    let service = run(
+        &app,
+        &[
+            "client",
+            "add",
+            "Reporting job",
+            "--grant",
+            "client_credentials",
+        ],
+    );
+    assert!(service.status.success(), "{}", stderr(&service));
+    assert!(stdout(&run(&app, &["client", "list"])).contains("Reporting job"));
 }
