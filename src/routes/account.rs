@@ -189,15 +189,6 @@ pub(super) async fn account_form(
     Ok((form, caller))
 }
 
-/// "must be at least 15 characters" → "Must be at least 15 characters."
-pub(super) fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
-    }
-}
-
 /// `2026-12-09 22:38 UTC`: the RFC 3339 form without seconds, for people.
 pub(super) fn readable_time(unix: i64) -> String {
     let full = rfc3339(unix);
@@ -238,10 +229,7 @@ pub(super) async fn check_password(
         }
         Err(AuthError::Throttled { retry_after }) => Err(Refused::Page(
             StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many failed attempts. Please try again in {}.",
-                html::seconds(u32::try_from(retry_after).unwrap_or(u32::MAX))
-            ),
+            html::try_again_in(retry_after),
         )),
         Err(e) => Err(Refused::Error(e.into())),
     }

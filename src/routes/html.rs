@@ -210,6 +210,24 @@ pub fn see_other(location: &str) -> HttpResponseBuilder {
     builder
 }
 
+/// What a throttled form says: "... try again in 5 seconds."
+pub fn try_again_in(retry_after: u64) -> String {
+    format!(
+        "Too many failed attempts. Please try again in {}.",
+        seconds(u32::try_from(retry_after).unwrap_or(u32::MAX))
+    )
+}
+
+/// A message from below ("must be at least 15 characters") as a sentence
+/// on a page ("Must be at least 15 characters.").
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
 /// "1 second", "5 seconds".
 pub fn seconds(n: u32) -> String {
     if n == 1 {

@@ -167,10 +167,7 @@ pub async fn submit(
             .await
         }
         Err(ApiError::Throttled { retry_after }) => {
-            let wait = format!(
-                "Too many failed attempts. Please try again in {}.",
-                html::seconds(u32::try_from(retry_after).unwrap_or(u32::MAX))
-            );
+            let wait = html::try_again_in(retry_after);
             let mut response = login_form(
                 &req,
                 &state,

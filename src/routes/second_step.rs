@@ -100,10 +100,7 @@ pub async fn submit(
             )
         }
         Err(AuthError::Throttled { retry_after }) => {
-            let wait = format!(
-                "Too many failed attempts. Please try again in {}.",
-                html::seconds(u32::try_from(retry_after).unwrap_or(u32::MAX))
-            );
+            let wait = html::try_again_in(retry_after);
             let mut response = form(&req, &state, StatusCode::TOO_MANY_REQUESTS, Some(&wait));
             response
                 .headers_mut()

@@ -71,7 +71,7 @@ pub async fn submit(
     }
     let password = match Password::new_checked(password, state.settings.password_min_length) {
         Ok(password) => password,
-        Err(e) => return refuse(&capitalised(&e.to_string())),
+        Err(e) => return refuse(&html::sentence(&e.to_string())),
     };
     let hash = match state.hasher.hash(password).await {
         Ok(hash) => hash,
@@ -167,12 +167,4 @@ fn setup_form(
 
 fn not_found() -> HttpResponse {
     html::message(StatusCode::NOT_FOUND, "Not found", "There is nothing here.")
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
-    }
 }

@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::{Refused, account_form, check_password, render, sentence};
+use super::{Refused, account_form, check_password, render};
 use crate::auth::credentials::Password;
 use crate::db::{self, sessions, users};
 use crate::error::ApiError;
@@ -44,7 +44,7 @@ pub async fn change_password(
     }
     let new = match Password::new_checked(&new, state.settings.password_min_length) {
         Ok(password) => password,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, &sentence(&e.to_string())).await,
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, &html::sentence(&e.to_string())).await,
     };
     match check_password(&req, &state, &caller, &current).await {
         Ok(()) => {}

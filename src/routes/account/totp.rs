@@ -155,10 +155,10 @@ pub async fn disable_totp(
     match crate::auth::second_factor::check_code(&state, &caller.user, &code).await {
         Ok(Some(_)) => {}
         Ok(None) => return refuse(StatusCode::UNAUTHORIZED, "That code is not right.").await,
-        Err(AuthError::Throttled { .. }) => {
+        Err(AuthError::Throttled { retry_after }) => {
             return refuse(
                 StatusCode::TOO_MANY_REQUESTS,
-                "Too many failed attempts. Please try again later.",
+                &html::try_again_in(retry_after),
             )
             .await;
         }
