@@ -304,23 +304,28 @@ impl TokenSigner {
     /// signature and issuer checked, but it may have expired (OpenID
     /// Connect RP-Initiated Logout §2); the caller checks the audience.
     pub fn verify_id_token_hint(&self, token: &str) -> Result<IdTokenHint, TokenError> {
-        let (algorithm, decoding) = self.live_key(token)?;
-        if !matches!(algorithm, Algorithm::RS256 | Algorithm::EdDSA) {
-            return Err(TokenError::UnknownKey);
-        }
-        let mut validation = Validation::new(algorithm);
-        validation.validate_exp = false;
-        validation.validate_aud = false;
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_required_spec_claims(&["iss", "sub", "aud"]);
-        jsonwebtoken::decode::<IdTokenHint>(token, &decoding, &validation)
-            .map(|data| data.claims)
-            .map_err(TokenError::Invalid)
+        self.with_live_key(token, |key| {
+            if !matches!(key.algorithm, Algorithm::RS256 | Algorithm::EdDSA) {
+                return Err(TokenError::UnknownKey);
+            }
+            let mut validation = Validation::new(key.algorithm);
+            validation.validate_exp = false;
+            validation.validate_aud = false;
+            validation.set_issuer(&[&self.issuer]);
+            validation.set_required_spec_claims(&["iss", "sub", "aud"]);
+            jsonwebtoken::decode::<IdTokenHint>(token, &key.decoding, &validation)
+                .map(|data| data.claims)
+                .map_err(TokenError::Invalid)
+        })
     }
 
-    /// The algorithm and public key of the key that signed `token` (by its
-    /// `kid`), if it has not retired.
-    fn live_key(&self, token: &str) -> Result<(Algorithm, DecodingKey), TokenError> {
+    /// Runs `check` with the key that signed `token` (by its `kid`), if it
+    /// has not retired; no copy of the key on this per-request path.
+    fn with_live_key<T>(
+        &self,
+        token: &str,
+        check: impl FnOnce(&LoadedKey) -> Result<T, TokenError>,
+    ) -> Result<T, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
         let keys = self.snapshot();
         let key = header
@@ -331,20 +336,21 @@ impl TokenSigner {
         if key.is_retired(now_unix()) {
             return Err(TokenError::RetiredKey);
         }
-        Ok((key.algorithm, key.decoding.clone()))
+        check(key)
     }
 
     /// Checks signature, algorithm (pinned per key), `kid` (and that its
     /// key has not retired), `exp`, `nbf`, `iss` (and `aud` when configured).
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        let (algorithm, decoding) = self.live_key(token)?;
-        let validation = self
-            .validations
-            .get(&algorithm)
-            .ok_or(TokenError::UnknownKey)?;
-        let claims = jsonwebtoken::decode::<Claims>(token, &decoding, validation)
-            .map(|data| data.claims)
-            .map_err(TokenError::Invalid)?;
+        let claims = self.with_live_key(token, |key| {
+            let validation = self
+                .validations
+                .get(&key.algorithm)
+                .ok_or(TokenError::UnknownKey)?;
+            jsonwebtoken::decode::<Claims>(token, &key.decoding, validation)
+                .map(|data| data.claims)
+                .map_err(TokenError::Invalid)
+        })?;
         self.check_audience(&claims)?;
         Ok(claims)
     }
