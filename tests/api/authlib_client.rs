@@ -108,13 +108,27 @@ fn assert_the_flow(app: &TestApp, summary: &Value) {
 
 /// Runs the script against `app` as `client` and returns its summary.
 async fn run_script(app: &TestApp, client: &TestClient) -> Value {
+    let server = app.url("");
+    let args = ["--server", server.as_str(), "--scope", SCOPE];
+    run_python_client(SCRIPT, &args, client, "the Authlib flow").await
+}
+
+/// Runs the Python client `script` with `args`, as `client` and as alice,
+/// off the runtime's threads (the server answers on this runtime too), and
+/// returns the JSON summary it prints; `what` names it in failures.
+pub async fn run_python_client(
+    script: &str,
+    args: &[&str],
+    client: &TestClient,
+    what: &str,
+) -> Value {
     let mut command = Command::new("python3");
     command
-        .arg(SCRIPT)
-        .args(["--server", &app.url("")])
+        .arg(script)
+        .args(args)
         .args(["--client-id", &client.id])
         .args(["--redirect-uri", &client.redirect_uri])
-        .args(["--email", EMAIL, "--password", PASSWORD, "--scope", SCOPE])
+        .args(["--email", EMAIL, "--password", PASSWORD])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -122,18 +136,17 @@ async fn run_script(app: &TestApp, client: &TestClient) -> Value {
         command.args(["--client-secret", secret]);
     }
     let child = command.spawn().expect("start python3");
-    // Off the runtime's thread: the server answers on this runtime too.
     let waiting = tokio::task::spawn_blocking(move || child.wait_with_output());
     let output = tokio::time::timeout(SCRIPT_TIME, waiting)
         .await
-        .unwrap_or_else(|_| panic!("the Authlib script did not finish within {SCRIPT_TIME:?}"))
+        .unwrap_or_else(|_| panic!("{what} did not finish within {SCRIPT_TIME:?}"))
         .expect("join")
         .expect("wait for python3");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "the Authlib flow failed ({}):\n{stderr}\n{stdout}",
+        "{what} failed ({}):\n{stderr}\n{stdout}",
         output.status
     );
     serde_json::from_str(stdout.trim())

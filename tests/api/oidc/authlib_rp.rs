@@ -6,20 +6,15 @@
 //! Like tests/api/authlib_client.rs: without authlib the test fails when
 //! `CI` is set, and says loudly that it was skipped otherwise.
 
-use std::process::{Command, Stdio};
-use std::time::Duration;
-
 use serde_json::{Value, json};
 
-use crate::authlib_client::authlib_available;
-use crate::support::{ClientSpec, EMAIL, PASSWORD, TestApp, TestClient};
+use crate::authlib_client::{authlib_available, run_python_client};
+use crate::support::{ClientSpec, EMAIL, TestApp, TestClient};
 
 const SCRIPT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/clients/authlib_oidc_rp.py"
 );
-
-const SCRIPT_TIME: Duration = Duration::from_secs(60);
 
 #[tokio::test]
 async fn an_authlib_rp_verifies_id_tokens_with_the_jwks_calls_userinfo_and_refreshes() {
@@ -127,34 +122,6 @@ fn app_kids(app: &TestApp, alg: &str) -> Vec<String> {
 }
 
 async fn run_script(app: &TestApp, client: &TestClient) -> Value {
-    let mut command = Command::new("python3");
-    command
-        .arg(SCRIPT)
-        .args(["--issuer", &app.settings.issuer])
-        .args(["--client-id", &client.id])
-        .args(["--redirect-uri", &client.redirect_uri])
-        .args(["--email", EMAIL, "--password", PASSWORD])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(secret) = &client.secret {
-        command.args(["--client-secret", secret]);
-    }
-    let child = command.spawn().expect("start python3");
-    // Off the runtime's thread: the server answers on this runtime too.
-    let waiting = tokio::task::spawn_blocking(move || child.wait_with_output());
-    let output = tokio::time::timeout(SCRIPT_TIME, waiting)
-        .await
-        .unwrap_or_else(|_| panic!("the Authlib RP did not finish within {SCRIPT_TIME:?}"))
-        .expect("join")
-        .expect("wait for python3");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the Authlib RP failed ({}):\n{stderr}\n{stdout}",
-        output.status
-    );
-    serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("the script printed no JSON ({e}):\n{stdout}\n{stderr}"))
+    let args = ["--issuer", app.settings.issuer.as_str()];
+    run_python_client(SCRIPT, &args, client, "the Authlib RP").await
 }
