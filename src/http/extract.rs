@@ -113,10 +113,26 @@ impl FromRequest for BrowserCaller {
             let jar = BrowserCookies::new(&state.settings);
             let access = jar.read(&req, jar.session_name()).filter(|v| !v.is_empty());
             let refresh = jar.read(&req, jar.refresh_name()).filter(|v| !v.is_empty());
-            from_cookies(&state, &req, jar, access, refresh)
-                .await
-                .map(BrowserCaller)
+            let caller = from_cookies(&state, &req, jar, access, refresh).await?;
+            // A session of latchkey's own sign-in only, never one opened
+            // for an application.
+            if caller.claims.client_id.is_some() {
+                return Err(ApiError::InvalidToken("not a browser session".into()));
+            }
+            Ok(BrowserCaller(caller))
         })
+    }
+}
+
+impl BrowserCaller {
+    /// The person signed in, if anyone: no cookies or dead ones are
+    /// nobody; only a failure to check (the database) is an error.
+    pub fn optional(caller: Result<Self, ApiError>) -> Result<Option<Caller>, ApiError> {
+        match caller {
+            Ok(Self(caller)) => Ok(Some(caller)),
+            Err(ApiError::MissingToken | ApiError::InvalidToken(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -43,7 +43,7 @@ pub async fn start(
         Ok(request) => request,
         Err(answer) => return answer.respond(&state),
     };
-    let caller = match signed_in(caller) {
+    let caller = match BrowserCaller::optional(caller) {
         Ok(caller) => caller,
         Err(e) => return error_page(e),
     };
@@ -70,7 +70,7 @@ pub async fn decide(
         Ok(request) => request,
         Err(answer) => return answer.respond(&state),
     };
-    let caller = match signed_in(caller) {
+    let caller = match BrowserCaller::optional(caller) {
         Ok(Some(caller)) => caller,
         // Signed out in another tab meanwhile: start over through sign-in.
         Ok(None) => return to_login(&request, false),
@@ -142,16 +142,6 @@ pub(super) fn origin_of(uri: &str) -> Option<String> {
     match url.origin() {
         origin @ url::Origin::Tuple(..) => Some(origin.ascii_serialization()),
         url::Origin::Opaque(_) => Some(format!("{}:", url.scheme())),
-    }
-}
-
-/// The browser's session, if any; only a database outage is an error.
-fn signed_in(caller: Result<BrowserCaller, ApiError>) -> Result<Option<Caller>, ApiError> {
-    match caller {
-        // A session of latchkey's own sign-in only.
-        Ok(BrowserCaller(caller)) if caller.claims.client_id.is_none() => Ok(Some(caller)),
-        Ok(_) | Err(ApiError::MissingToken | ApiError::InvalidToken(_)) => Ok(None),
-        Err(e) => Err(e),
     }
 }
 

@@ -136,9 +136,8 @@ pub async fn start(
         Ok(back) => back,
         Err(Refused(why)) => return refused(why),
     };
-    let caller = match caller {
-        Ok(BrowserCaller(caller)) => Some(caller),
-        Err(ApiError::MissingToken | ApiError::InvalidToken(_)) => None,
+    let caller = match BrowserCaller::optional(caller) {
+        Ok(caller) => caller,
         Err(e) => return error_page(e),
     };
     let Some(caller) = caller else {
