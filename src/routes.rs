@@ -6,6 +6,7 @@ mod authorize;
 mod client_auth;
 mod end_session;
 mod form;
+mod forward_auth;
 mod health;
 mod html;
 mod introspect;
@@ -115,6 +116,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 Method::HEAD,
                 Method::POST,
             ]))),
+    )
+    .service(
+        web::resource("/auth/forward")
+            .route(web::get().to(forward_auth::check))
+            .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
     )
     .service(
         web::resource("/token")

@@ -156,7 +156,7 @@ pub fn builder(status: StatusCode) -> HttpResponseBuilder {
 /// browser has none yet, and returns the token the form must repeat.
 pub fn with_csrf(
     req: &HttpRequest,
-    jar: BrowserCookies,
+    jar: BrowserCookies<'_>,
     status: StatusCode,
 ) -> (HttpResponseBuilder, String) {
     let (token, new_cookie) = csrf::token_for(jar, req);

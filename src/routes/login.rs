@@ -42,7 +42,7 @@ pub async fn page(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let query = Form::parse(req.query_string().as_bytes()).unwrap_or_default();
-    let next = safe_next(query.get("next"));
+    let next = safe_next(&state.settings, query.get("next"));
     // Signed in already: on to where the person was going. `prompt=login`
     // (from /authorize) asks for the password again, so it gets the form.
     if caller.is_ok() && query.get("prompt") != Some("login") {
@@ -117,7 +117,7 @@ pub async fn submit(
     if let Err(why) = csrf::check(&state.settings, &req, form.csrf_token.as_deref()) {
         return forged(&why, "/login");
     }
-    let next = safe_next(form.next.as_deref());
+    let next = safe_next(&state.settings, form.next.as_deref());
     let (email, password) = (form.username.as_str(), form.password.as_str());
     // Nothing to check, so nothing to hash or count against anyone.
     if email.trim().is_empty() || password.is_empty() {
@@ -220,7 +220,7 @@ impl From<Form> for LoginForm {
 /// a live one. Best effort: the person is signed in either way.
 async fn remember_device(
     state: &AppState,
-    jar: BrowserCookies,
+    jar: BrowserCookies<'_>,
     user: &User,
     presented: Option<String>,
     response: &mut HttpResponse,
@@ -243,7 +243,7 @@ async fn remember_device(
 async fn password_accepted(
     req: &HttpRequest,
     state: &AppState,
-    jar: BrowserCookies,
+    jar: BrowserCookies<'_>,
     user: &User,
     next: &str,
 ) -> Result<HttpResponse, ApiError> {
@@ -270,7 +270,7 @@ async fn password_accepted(
 /// Opens a session and answers with its cookies and a redirect to `next`.
 pub async fn sign_in(
     state: &AppState,
-    jar: BrowserCookies,
+    jar: BrowserCookies<'_>,
     user: &User,
     next: &str,
     device: Device,

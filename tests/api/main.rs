@@ -15,6 +15,7 @@ mod consent_redirect;
 mod db_copy;
 mod device_cookie;
 mod form_origin;
+mod forward_auth;
 mod housekeeping;
 mod import;
 mod keys;
