@@ -334,3 +334,19 @@ async fn caddy_forward_auth_signs_people_in_and_passes_only_latchkeys_word_on() 
     let proxy = caddy(port_of(&app), backend.port);
     walk_through(&app, &proxy, &backend).await;
 }
+
+#[test]
+fn the_documentation_shows_exactly_the_tested_proxy_files() {
+    let doc = std::fs::read_to_string(repo("docs/forward-auth.md")).expect("docs/forward-auth.md");
+    for file in [
+        "deploy/nginx/latchkey-auth-location.conf",
+        "deploy/nginx/latchkey-protect.conf",
+        "deploy/caddy/latchkey-forward-auth.caddy",
+    ] {
+        let text = std::fs::read_to_string(repo(file)).expect(file);
+        assert!(
+            doc.contains(&text),
+            "docs/forward-auth.md must show {file} as it is"
+        );
+    }
+}
