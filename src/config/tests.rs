@@ -219,6 +219,7 @@ const BAD_VALUES: &[(&str, &str)] = &[
     ("hash_queue", "-1"),
     ("hash_queue", "100001"),
     ("public_url", "login.example"),
+    ("cookie_domain", "com"),
     ("trusted_proxies", "10.0.0.0/33"),
     ("refresh_grace", "forever"),
     ("refresh_grace", "20y"),
