@@ -63,6 +63,13 @@ pub async fn authenticate(
             retry_after: wait.as_secs().max(1),
         });
     }
+    // While the hashing pool is full (all the time under a login flood),
+    // an attempt is turned away (503) before it costs a database round:
+    // admitting it, then settling it as abandoned. Attempts on one account
+    // that wait for each other hold no place, so they pass here.
+    if !state.hasher.has_room() {
+        return Err(AuthError::HashingSaturated);
+    }
     let result = check_account(state, email, password, device).await;
     match &result {
         Ok(_) => state.metrics.observe_login(LoginOutcome::Succeeded),
