@@ -34,6 +34,7 @@ pub(super) fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         address_limits: address_limits(&settings),
         settings,
         account_waiters: Default::default(),
+        throttled_accounts: Default::default(),
         setup_token,
         metrics: Metrics::default(),
     })
