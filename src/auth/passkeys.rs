@@ -171,8 +171,9 @@ fn to_json(value: &impl Serialize) -> Result<Json, PasskeyError> {
 /// A passkey's name as given: trimmed, control characters dropped,
 /// `None` if nothing is left or it is too long.
 pub fn parse_name(raw: &str) -> Option<String> {
-    let name: String = raw.trim().chars().filter(|c| !c.is_control()).collect();
-    (!name.is_empty() && name.chars().count() <= NAME_MAX_CHARS).then_some(name)
+    let name: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let name = name.trim();
+    (!name.is_empty() && name.chars().count() <= NAME_MAX_CHARS).then(|| name.to_owned())
 }
 
 #[cfg(test)]
