@@ -14,6 +14,7 @@ pub mod hasher;
 pub mod id_token;
 pub mod jwt;
 pub mod keys;
+pub mod passkeys;
 pub mod password;
 pub mod pkce;
 pub mod random;

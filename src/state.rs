@@ -27,4 +27,7 @@ pub struct AppState {
     /// The one-time token of `/setup`, while the database holds no user.
     pub setup_token: Option<String>,
     pub metrics: Metrics,
+    /// The WebAuthn relying party; `None` without `LATCHKEY_PUBLIC_URL`,
+    /// and then no page offers passkeys.
+    pub passkeys: Option<webauthn_rs::Webauthn>,
 }

@@ -11,11 +11,12 @@ use super::html::{self, SecondFactorPage};
 use super::login::{error_page, forged, sign_in};
 use crate::auth::second_factor::{self, Accepted};
 use crate::auth::{AuthError, refresh::sha256_hex};
+use crate::db;
 use crate::error::ApiError;
 use crate::http::client_address::device_of;
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
-use crate::http::middleware::csp_with_form_target;
+use crate::http::middleware::{csp_with_form_target, csp_with_script};
 use crate::state::AppState;
 
 /// `GET /login/second-factor`
@@ -25,7 +26,9 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         return html::see_other("/login").finish();
     };
     match second_factor::find_challenge(&state, &token).await {
-        Ok(Some((challenge, _))) => form(&req, &state, &challenge.next, StatusCode::OK, None).await,
+        Ok(Some((challenge, user))) => {
+            form(&req, &state, &challenge.next, user.id, StatusCode::OK, None).await
+        }
         Ok(None) => expired(jar),
         Err(e) => error_page(e.into()),
     }
@@ -56,6 +59,7 @@ pub async fn submit(
             &req,
             &state,
             &challenge.next,
+            user.id,
             StatusCode::BAD_REQUEST,
             Some("Enter the code from your authenticator app, or a recovery code."),
         )
@@ -100,6 +104,7 @@ pub async fn submit(
                 &req,
                 &state,
                 &challenge.next,
+                user.id,
                 StatusCode::UNAUTHORIZED,
                 Some("That code is not right. Codes change every 30 seconds; each works once."),
             )
@@ -108,7 +113,8 @@ pub async fn submit(
         Err(AuthError::Throttled { retry_after }) => {
             let wait = html::try_again_in(retry_after);
             let status = StatusCode::TOO_MANY_REQUESTS;
-            let mut response = form(&req, &state, &challenge.next, status, Some(&wait)).await;
+            let next = &challenge.next;
+            let mut response = form(&req, &state, next, user.id, status, Some(&wait)).await;
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
@@ -118,18 +124,37 @@ pub async fn submit(
     }
 }
 
-/// The code form; `next` is where the sign-in goes on to, which the
-/// page's CSP must let the form's answer redirect to.
+/// The page, offering what `user_id` has: the code form for an
+/// authenticator app, the passkey button (with its script) for a passkey.
+/// `next` is where the sign-in goes on to, which the page's CSP must let
+/// the form's answer redirect to.
 async fn form(
     req: &HttpRequest,
     state: &AppState,
     next: &str,
+    user_id: i64,
     status: StatusCode,
     error: Option<&str>,
 ) -> HttpResponse {
+    let has = db::run(&state.pool, move |conn| {
+        Ok((
+            db::second_factor::is_enabled(conn, user_id)?,
+            db::passkeys::has_any(conn, user_id)?,
+        ))
+    })
+    .await;
+    let (totp, passkey) = match has {
+        Ok(has) => has,
+        Err(e) => return error_page(e.into()),
+    };
+    let passkey = passkey && state.passkeys.is_some();
     let jar = BrowserCookies::new(&state.settings);
     let (mut builder, csrf_token) = html::with_csrf(req, jar, status);
-    if let Some(origin) = authorize::form_target_of(state, next).await {
+    let target = authorize::form_target_of(state, next).await;
+    if passkey {
+        let policy = csp_with_script(target.as_deref());
+        builder.insert_header((header::CONTENT_SECURITY_POLICY, policy));
+    } else if let Some(origin) = target {
         builder.insert_header((
             header::CONTENT_SECURITY_POLICY,
             csp_with_form_target(&origin),
@@ -140,6 +165,8 @@ async fn form(
         &SecondFactorPage {
             error,
             csrf_token: &csrf_token,
+            totp,
+            passkey,
         },
     )
 }

@@ -28,6 +28,7 @@ mod oauth2_client;
 mod oidc;
 mod openapi;
 mod outage;
+mod passkeys;
 mod postgres;
 mod process;
 mod refresh;
