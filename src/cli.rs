@@ -181,6 +181,18 @@ pub enum UserCommand {
         #[arg(long)]
         admin: bool,
     },
+    /// Create a user without a password and mail them a link to choose one (valid 7 days);
+    /// needs e-mail configured, or --print-link
+    Invite {
+        /// The user's email (normalised before use: trimmed, lower-cased)
+        email: String,
+        /// Grant a scope (repeatable)
+        #[arg(long = "scope", value_name = "S")]
+        scopes: Vec<String>,
+        /// Print the link on stdout instead of mailing it (hand it over yourself)
+        #[arg(long)]
+        print_link: bool,
+    },
     /// Replace a user's scopes with the given list (--none: no scopes)
     // Either the new list or `--none`: an empty list by omission would
     // silently take every scope away, admin included.

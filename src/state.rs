@@ -8,6 +8,7 @@ use crate::auth::jwt::TokenSigner;
 use crate::config::Settings;
 use crate::db::DbPool;
 use crate::db::login_failures::AccountPolicy;
+use crate::mail::Mailer;
 use crate::metrics::Metrics;
 
 pub struct AppState {
@@ -24,4 +25,9 @@ pub struct AppState {
     /// The one-time token of `/setup`, while the database holds no user.
     pub setup_token: Option<String>,
     pub metrics: Metrics,
+    /// `None` when e-mail is off (see [`crate::mail`]).
+    pub mail: Option<Mailer>,
+    /// Per-address limit on "forgot password" requests; `None` when
+    /// `LATCHKEY_RATE_LIMIT=off`.
+    pub reset_limits: Option<AddressLimits>,
 }

@@ -136,6 +136,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outgoing_mail (id) {
+        id -> BigInt,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        created_at -> BigInt,
+        attempts -> BigInt,
+        next_attempt_ms -> BigInt,
+        claimed_until_ms -> BigInt,
+        failed_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    password_links (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        purpose -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    mail_notices (user_id, kind) {
+        user_id -> BigInt,
+        kind -> Text,
+        sent_at -> BigInt,
+    }
+}
+
 diesel::joinable!(consents -> clients (client_id));
 diesel::joinable!(authorization_codes -> clients (client_id));
 
@@ -150,5 +184,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     authorization_codes,
     totp_secrets,
     recovery_codes,
-    second_factor_challenges
+    second_factor_challenges,
+    outgoing_mail,
+    password_links,
+    mail_notices
 );

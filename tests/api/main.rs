@@ -21,6 +21,7 @@ mod keys;
 mod layering;
 mod login_timing;
 mod logs;
+mod mail;
 mod metrics;
 mod multi_instance;
 mod oauth2_client;

@@ -9,6 +9,7 @@
 
 mod application;
 mod browser;
+mod password_reset;
 mod sign_in;
 #[path = "../support/mod.rs"]
 #[expect(
