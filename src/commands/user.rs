@@ -218,7 +218,13 @@ pub fn import(conn: &mut AnyConnection, settings: &Settings, file: &Path) -> any
 /// `latchkey user list`
 pub fn list(conn: &mut AnyConnection) -> anyhow::Result<()> {
     for user in users::list(conn)? {
-        let status = if user.disabled { "disabled" } else { "active" };
+        let status = if user.disabled {
+            "disabled"
+        } else if user.password_hash == password_link::NO_PASSWORD_YET {
+            "invited"
+        } else {
+            "active"
+        };
         let scopes = if user.scopes.is_empty() {
             "-"
         } else {

@@ -37,6 +37,13 @@ async fn an_invited_user_chooses_a_password_through_the_mailed_link() {
     assert!(invited.status.success(), "{}", stderr(&invited));
     assert!(stdout(&invited).contains("invited bob@example.com"));
 
+    let listed = latchkey_with_env(&["--database-url", &url, "user", "list"], None, &[]);
+    assert!(
+        stdout(&listed).contains("bob@example.com\tinvited\tread\t"),
+        "{}",
+        stdout(&listed)
+    );
+
     // No password works before the invitation is used.
     assert_eq!(
         app.login(BOB, "!invited: no password chosen yet")

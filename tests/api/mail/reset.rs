@@ -367,3 +367,39 @@ async fn a_reset_does_not_skip_the_second_factor() {
     );
     assert!(!secret.is_empty());
 }
+
+#[tokio::test]
+async fn a_reset_ends_the_accounts_sign_in_throttling() {
+    let Some((app, smtp)) = app_with_mail_and("reset clears throttling", |s| {
+        s.account_free_failures = 2;
+        s.account_delays = vec![Duration::from_secs(600)];
+        s.rate_limit = false;
+    })
+    .await
+    else {
+        return;
+    };
+    for _ in 0..3 {
+        app.login(EMAIL, "wrong password").await;
+    }
+    assert_eq!(
+        app.login(EMAIL, PASSWORD).await.status(),
+        429,
+        "throttled for ten minutes"
+    );
+    let browser = Browser::new(&app);
+    assert_eq!(forgot(&browser, EMAIL).await.status(), 200);
+    // The throttling notice, then the reset.
+    let mails = smtp.wait_for(2, ARRIVES).await;
+    let reset = mails
+        .iter()
+        .find(|m| m.subject.starts_with("Reset"))
+        .expect("the reset mail");
+    let set = choose_password(&browser, &reset.password_link(&app.address), NEW_PASSWORD).await;
+    assert_eq!(set.status(), 303);
+    assert_eq!(
+        app.login(EMAIL, NEW_PASSWORD).await.status(),
+        200,
+        "no longer throttled"
+    );
+}
