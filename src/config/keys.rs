@@ -160,7 +160,10 @@ pub(super) const TABLE: &[Key] = &[
     }),
     secret("smtp_url", read_smtp_url),
     secret("smtp_password", |f, s| {
-        s.mail.smtp_password = f.text().map(Secret::new);
+        s.mail.smtp_password = match f.text() {
+            Some("") => return Err(f.fail("must not be empty; leave it unset")),
+            other => other.map(Secret::new),
+        };
         Ok(())
     }),
     plain("mail_from", read_mail_from),
