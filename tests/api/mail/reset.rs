@@ -403,3 +403,41 @@ async fn a_reset_ends_the_accounts_sign_in_throttling() {
         "no longer throttled"
     );
 }
+
+#[tokio::test]
+async fn links_long_dead_are_purged_in_the_background_and_live_ones_stay() {
+    let Some((app, smtp)) = app_with_mail_and("reset link purge", |s| {
+        s.housekeeping_interval = Duration::from_millis(200);
+    })
+    .await
+    else {
+        return;
+    };
+    let browser = Browser::new(&app);
+    assert_eq!(forgot(&browser, EMAIL).await.status(), 200);
+    smtp.wait_for(1, ARRIVES).await;
+    let mut conn = app.connection();
+    let two_hours_ago = latchkey::clock::now_unix() - 7200;
+    diesel::update(password_links::table)
+        .set((
+            password_links::created_at.eq(two_hours_ago),
+            password_links::expires_at.eq(two_hours_ago + 1800),
+        ))
+        .execute(&mut conn)
+        .expect("age the link");
+    assert_eq!(forgot(&browser, EMAIL).await.status(), 200);
+    let live = smtp.wait_for(2, ARRIVES).await[1].password_link(&app.address);
+    let mut left = 2;
+    for _ in 0..100 {
+        left = password_links::table
+            .count()
+            .get_result::<i64>(&mut conn)
+            .expect("count");
+        if left == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(left, 1, "the dead link is purged");
+    assert_eq!(browser.get(&live).await.status(), 200, "the live one stays");
+}
