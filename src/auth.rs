@@ -16,6 +16,7 @@ pub mod jwt;
 pub mod keys;
 pub mod passkeys;
 pub mod password;
+pub mod password_link;
 pub mod pkce;
 pub mod random;
 pub mod refresh;
@@ -143,6 +144,7 @@ async fn check_account(
         return Err(AuthError::HashingSaturated);
     };
     let deadline = Instant::now() + ADMISSION_WAIT;
+    let notice_to = email.clone();
     let (attempt, user) = loop {
         let woken = waiter.notify.notified();
         tokio::pin!(woken);
@@ -182,6 +184,16 @@ async fn check_account(
                     scope = "account",
                     "too many failed logins for this account"
                 );
+                // The account's own counter, not a trusted device's.
+                if key == account
+                    && let Some(email) = &notice_to
+                {
+                    crate::mail::notify(
+                        state,
+                        email.as_str(),
+                        crate::mail::Notice::AccountThrottled,
+                    );
+                }
                 return Err(AuthError::Throttled {
                     retry_after: (ms as u64).div_ceil(1000).max(1),
                 });

@@ -181,6 +181,18 @@ pub enum UserCommand {
         #[arg(long)]
         admin: bool,
     },
+    /// Create a user without a password and mail them a link to choose one (valid 7 days);
+    /// needs e-mail configured, or --print-link
+    Invite {
+        /// The user's email (normalised before use: trimmed, lower-cased)
+        email: String,
+        /// Grant a scope (repeatable)
+        #[arg(long = "scope", value_name = "S")]
+        scopes: Vec<String>,
+        /// Print the link on stdout instead of mailing it (hand it over yourself)
+        #[arg(long)]
+        print_link: bool,
+    },
     /// Replace a user's scopes with the given list (--none: no scopes)
     // Either the new list or `--none`: an empty list by omission would
     // silently take every scope away, admin included.
@@ -299,7 +311,11 @@ Environment:
   LATCHKEY_ADDRESS_FAILURE_LIMIT failed logins per client address per window [30]
   LATCHKEY_ADDRESS_FAILURE_WINDOW  that window [5m]
   LATCHKEY_ADDRESS_ATTEMPT_LIMIT password attempts per client address per minute [300]
-LATCHKEY_JWT_SECRET and LATCHKEY_DATABASE_URL may also be read from the file \
+  LATCHKEY_SMTP_URL              smtp://[user[:password]@]host[:port] or smtps://... [unset: no mail]
+  LATCHKEY_SMTP_PASSWORD         SMTP password, instead of one in the URL [unset]
+  LATCHKEY_MAIL_FROM             sender of mail, e.g. latchkey@example.com [unset: no mail]
+LATCHKEY_JWT_SECRET, LATCHKEY_DATABASE_URL, LATCHKEY_SMTP_URL and \
+LATCHKEY_SMTP_PASSWORD may also be read from the file \
 named by LATCHKEY_<NAME>_FILE, or from $CREDENTIALS_DIRECTORY/LATCHKEY_<NAME> \
 (systemd's LoadCredential=).
 

@@ -31,6 +31,11 @@ pub fn user(settings: &Settings, command: UserCommand, create: bool) -> anyhow::
             scopes,
             admin,
         } => user::add(&mut conn, settings, &email, password_stdin, scopes, admin),
+        UserCommand::Invite {
+            email,
+            scopes,
+            print_link,
+        } => user::invite(&mut conn, settings, &email, scopes, print_link),
         UserCommand::Scopes { email, scopes, .. } => user::set_scopes(&mut conn, &email, &scopes),
         UserCommand::Passwd {
             email,
@@ -39,7 +44,9 @@ pub fn user(settings: &Settings, command: UserCommand, create: bool) -> anyhow::
         UserCommand::Disable { email } => user::set_disabled(&mut conn, &email, true),
         UserCommand::Enable { email } => user::set_disabled(&mut conn, &email, false),
         UserCommand::Import { file } => user::import(&mut conn, settings, &file),
-        UserCommand::Mfa(MfaCommand::Reset { email }) => user::reset_mfa(&mut conn, &email),
+        UserCommand::Mfa(MfaCommand::Reset { email }) => {
+            user::reset_mfa(&mut conn, settings, &email)
+        }
         UserCommand::List => user::list(&mut conn),
     }
 }

@@ -142,6 +142,33 @@ pub struct Settings {
     /// How often expired sessions, stale throttling counters and the like
     /// are purged. Not a config key: tests shorten it.
     pub housekeeping_interval: Duration,
+    /// Outgoing mail (`LATCHKEY_SMTP_URL`, `LATCHKEY_MAIL_FROM`,
+    /// `LATCHKEY_SMTP_PASSWORD`); off unless all it needs is given.
+    pub mail: MailSettings,
+}
+
+/// The SMTP server and sender of outgoing mail.
+#[derive(Debug, Clone, Default)]
+pub struct MailSettings {
+    /// `smtp://` (STARTTLS when offered) or `smtps://` (implicit TLS); may
+    /// hold a user and password, so it is kept as a secret.
+    pub smtp_url: Option<Secret>,
+    /// Overrides a password in the URL.
+    pub smtp_password: Option<Secret>,
+    /// The `From:` address.
+    pub from: Option<String>,
+    /// How long the queue sleeps when nothing wakes it, and the first wait
+    /// before a retry (doubling after each failure). Not config keys: tests
+    /// shorten them.
+    pub poll_interval: Duration,
+    pub retry_base: Duration,
+}
+
+impl MailSettings {
+    /// Whether mail can go out: an SMTP server and a sender are set.
+    pub fn is_configured(&self) -> bool {
+        self.smtp_url.is_some() && self.from.is_some()
+    }
 }
 
 /// Values given on the command line; they win over everything else.

@@ -28,6 +28,8 @@ pub fn start(state: &Arc<AppState>) {
                         trusted_devices = purged.trusted_devices,
                         authorization_codes = purged.authorization_codes,
                         second_factor_challenges = purged.second_factor_challenges,
+                        password_links = purged.password_links,
+                        failed_mails = purged.failed_mails,
                         "purged expired rows"
                     );
                 }

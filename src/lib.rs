@@ -26,6 +26,8 @@
 //!   whole unit of work off the async workers; queries live in `db/`.
 //! - [`housekeeping`] purges, in the background, what can no longer
 //!   matter: ended sessions, stale throttling counters, expired devices.
+//! - [`mail`] queues mail in the database; a task on every instance sends
+//!   it over SMTP in the background, so no page waits for a mail server.
 //! - [`state::AppState`] holds the pool, hasher, signer, settings and
 //!   [`metrics::Metrics`], so each test server gets its own world; the one
 //!   process-wide thing is the SQLite writer lock in [`db`], which orders
@@ -40,7 +42,9 @@
 //!
 //! Layers, and what may import what (arrows run downwards only; checked by
 //! `tests/api/layering.rs`):
-//! - [`routes`] → [`http`], [`auth`], [`db`]: one file per page or endpoint.
+//! - [`routes`] → [`http`], [`auth`], [`mail`], [`db`]: one file per page or
+//!   endpoint.
+//! - [`mail`]: rendering, the queue and the SMTP client → [`db`]; no HTTP.
 //! - [`http`]: what touches a request (extractors, [`http::cookies`], CSRF,
 //!   client address, middleware) → [`auth`], [`db`]; never [`routes`].
 //! - [`auth`]: policy, no actix and no HTTP shapes; it returns
@@ -59,6 +63,7 @@ pub mod db;
 pub mod error;
 pub mod housekeeping;
 pub mod http;
+pub mod mail;
 pub mod metrics;
 pub mod routes;
 pub mod serve;

@@ -16,6 +16,7 @@ mod next_path;
 mod openapi;
 mod passkey_json;
 mod passkey_login;
+mod password_reset;
 mod second_step;
 mod setup;
 pub mod token;
@@ -118,6 +119,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/login")
             .route(web::get().to(login::page))
             .route(web::post().to(login::submit))
+            .default_service(web::to(method_not_allowed(&[
+                Method::GET,
+                Method::HEAD,
+                Method::POST,
+            ]))),
+    )
+    .service(
+        web::resource("/password/forgot")
+            .route(web::get().to(password_reset::forgot_page))
+            .route(web::post().to(password_reset::forgot_submit))
+            .default_service(web::to(method_not_allowed(&[
+                Method::GET,
+                Method::HEAD,
+                Method::POST,
+            ]))),
+    )
+    .service(
+        web::resource("/password/reset")
+            .route(web::get().to(password_reset::reset_page))
+            .route(web::post().to(password_reset::reset_submit))
             .default_service(web::to(method_not_allowed(&[
                 Method::GET,
                 Method::HEAD,

@@ -63,6 +63,7 @@ impl Application {
         let public_url = state.settings.public_url.clone();
         let state = web::Data::new(state);
         crate::housekeeping::start(&state.clone().into_inner());
+        crate::mail::queue::start(&state.clone().into_inner());
         let server = http_server(state, listener)?;
         tracing::info!(port, socket_activated, "latchkey is listening");
         if let Some(token) = &setup_token {

@@ -9,6 +9,7 @@ use crate::auth::throttled_accounts::ThrottledAccounts;
 use crate::config::Settings;
 use crate::db::DbPool;
 use crate::db::login_failures::AccountPolicy;
+use crate::mail::Mailer;
 use crate::metrics::Metrics;
 
 pub struct AppState {
@@ -30,4 +31,9 @@ pub struct AppState {
     /// The WebAuthn relying party; `None` without `LATCHKEY_PUBLIC_URL`,
     /// and then no page offers passkeys.
     pub passkeys: Option<webauthn_rs::Webauthn>,
+    /// `None` when e-mail is off (see [`crate::mail`]).
+    pub mail: Option<Mailer>,
+    /// Per-address limit on "forgot password" requests; `None` when
+    /// `LATCHKEY_RATE_LIMIT=off`.
+    pub reset_limits: Option<AddressLimits>,
 }

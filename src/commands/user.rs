@@ -10,9 +10,11 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use super::import;
 use crate::auth::credentials::{Email, Password};
 use crate::auth::password;
+use crate::auth::password_link;
 use crate::auth::scopes::check_scope_name;
 use crate::config::Settings;
 use crate::db::{self, AnyConnection, sessions, users};
+use crate::mail::{Mail, Notice, Outbox};
 
 /// `latchkey user add`
 pub fn add(
@@ -48,6 +50,64 @@ pub fn add(
         }
         Err(e) => Err(e).context("cannot create the user"),
     }
+}
+
+/// `latchkey user invite`: the user, without a password, and a link to
+/// choose one, mailed (the running servers' queue sends it) or printed.
+/// Refused before anything is created when it could not be delivered.
+pub fn invite(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    email: &str,
+    scopes: Vec<String>,
+    print_link: bool,
+) -> anyhow::Result<()> {
+    let email = parse_email(email)?;
+    for scope in &scopes {
+        check_scope(scope)?;
+    }
+    let outbox = Outbox::of(settings);
+    if !print_link && let Err(why) = &outbox {
+        bail!("e-mail is not configured ({why}); pass --print-link to print the link instead");
+    }
+    if print_link && settings.public_url.is_none() {
+        bail!("LATCHKEY_PUBLIC_URL is not set, and the link must start with it");
+    }
+    let (user, token) = match password_link::invite(conn, email.as_str(), &scopes) {
+        Ok(created) => created,
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+            bail!("a user with email {email} already exists")
+        }
+        Err(e) => return Err(e).context("cannot create the user"),
+    };
+    let path = format!("{}?token={}", password_link::RESET_PATH, token.expose());
+    tracing::info!(
+        event = "user_invited",
+        via = "cli",
+        user_id = user.id,
+        "user invited"
+    );
+    match outbox {
+        Ok(outbox) if !print_link => {
+            let link = outbox.link(&path);
+            let days = password_link::INVITE_DAYS;
+            outbox
+                .enqueue(conn, &user.email, &Mail::Invitation { link: &link, days })
+                .context("the user was created, but the invitation could not be queued")?;
+            println!(
+                "invited {email}: the link to choose a password (valid {days} days) goes out from the running server's mail queue"
+            );
+        }
+        _ => {
+            let base = settings.public_url.as_deref().unwrap_or_default();
+            println!("{base}{path}");
+            eprintln!(
+                "invited {email}: hand them the link above (valid {} days, single use)",
+                password_link::INVITE_DAYS
+            );
+        }
+    }
+    Ok(())
 }
 
 /// `latchkey user scopes`
@@ -86,6 +146,8 @@ pub fn change_password(
     let hash = password::hash(settings.argon2, &password)?;
     let revoked = db::write_transaction(conn, |conn| {
         users::set_password_hash(conn, email.as_str(), &hash)?;
+        // A mailed link must not set another password over this one.
+        db::password_links::end_all_for_user(conn, user_id, crate::clock::now_unix())?;
         sessions::revoke_all_for_user(conn, user_id)
     })?;
     tracing::info!(
@@ -95,6 +157,7 @@ pub fn change_password(
         "password changed"
     );
     println!("changed the password of {email} and ended {revoked} session(s)");
+    queue_notice(conn, settings, email.as_str(), Notice::PasswordChanged);
     Ok(())
 }
 
@@ -155,7 +218,13 @@ pub fn import(conn: &mut AnyConnection, settings: &Settings, file: &Path) -> any
 /// `latchkey user list`
 pub fn list(conn: &mut AnyConnection) -> anyhow::Result<()> {
     for user in users::list(conn)? {
-        let status = if user.disabled { "disabled" } else { "active" };
+        let status = if user.disabled {
+            "disabled"
+        } else if user.password_hash == password_link::NO_PASSWORD_YET {
+            "invited"
+        } else {
+            "active"
+        };
         let scopes = if user.scopes.is_empty() {
             "-"
         } else {
@@ -168,6 +237,16 @@ pub fn list(conn: &mut AnyConnection) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Queues a notice when mail is on; a command's work is done either way.
+fn queue_notice(conn: &mut AnyConnection, settings: &Settings, email: &str, notice: Notice) {
+    let Ok(outbox) = Outbox::of(settings) else {
+        return;
+    };
+    if let Err(e) = outbox.enqueue(conn, email, &Mail::Notice(notice)) {
+        eprintln!("warning: could not queue the notice mail to {email}: {e}");
+    }
 }
 
 fn parse_email(input: &str) -> anyhow::Result<Email> {
@@ -240,7 +319,7 @@ fn read_new_password(settings: &Settings, from_stdin: bool) -> anyhow::Result<Pa
 }
 
 /// `latchkey user mfa reset`
-pub fn reset_mfa(conn: &mut AnyConnection, email: &str) -> anyhow::Result<()> {
+pub fn reset_mfa(conn: &mut AnyConnection, settings: &Settings, email: &str) -> anyhow::Result<()> {
     let email = parse_email(email)?;
     let Some(user) = users::find_by_email(conn, email.as_str())? else {
         bail!("no user with email {email}");
@@ -255,6 +334,7 @@ pub fn reset_mfa(conn: &mut AnyConnection, email: &str) -> anyhow::Result<()> {
             "every second factor of the user removed by an administrator"
         );
         println!("removed the second factors of {email}; the password alone signs in now");
+        queue_notice(conn, settings, &user.email, Notice::SecondFactorRemoved);
     } else {
         println!("{email} has no second factor");
     }

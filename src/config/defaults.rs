@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{Argon2Cost, DatabaseUrl, HASH_WORKERS_MAX, JwtAlg, LogFormat, Settings};
+use super::{Argon2Cost, DatabaseUrl, HASH_WORKERS_MAX, JwtAlg, LogFormat, MailSettings, Settings};
 
 pub(super) fn settings(env: &HashMap<String, String>) -> Settings {
     let data_dir = default_data_dir(env);
@@ -49,6 +49,11 @@ pub(super) fn settings(env: &HashMap<String, String>) -> Settings {
         address_attempt_limit: 300,
         http_workers: None,
         housekeeping_interval: Duration::from_secs(300),
+        mail: MailSettings {
+            poll_interval: Duration::from_secs(30),
+            retry_base: Duration::from_secs(30),
+            ..MailSettings::default()
+        },
     }
 }
 

@@ -159,6 +159,15 @@ pub(super) const TABLE: &[Key] = &[
         s.address_attempt_limit = f.number32(s.address_attempt_limit, 1, LIMIT_MAX)?;
         Ok(())
     }),
+    secret("smtp_url", read_smtp_url),
+    secret("smtp_password", |f, s| {
+        s.mail.smtp_password = match f.text() {
+            Some("") => return Err(f.fail("must not be empty; leave it unset")),
+            other => other.map(Secret::new),
+        };
+        Ok(())
+    }),
+    plain("mail_from", read_mail_from),
 ];
 
 /// The names of the keys in `table`.
@@ -373,6 +382,53 @@ fn check_bare_levels(filter: &str) -> Result<(), String> {
             ));
         }
     }
+    Ok(())
+}
+
+/// `smtp://[user[:password]@]host[:port]` or `smtps://...`; the error
+/// never repeats the URL, which may hold a password.
+fn read_smtp_url(f: &Field<'_>, s: &mut Settings) -> Result<(), ConfigError> {
+    let Some(text) = f.text() else {
+        return Ok(());
+    };
+    let url = url::Url::parse(text).map_err(|e| {
+        f.fail(format!(
+            "expected smtp://host:port or smtps://host:port: {e}"
+        ))
+    })?;
+    if !matches!(url.scheme(), "smtp" | "smtps") {
+        return Err(f.fail(format!(
+            "the scheme must be smtp:// or smtps://, got {}://",
+            url.scheme()
+        )));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(f.fail("names no host"));
+    }
+    s.mail.smtp_url = Some(Secret::new(text));
+    Ok(())
+}
+
+/// A bare address (`latchkey@example.com`) or a name and address
+/// (`latchkey <latchkey@example.com>`).
+fn read_mail_from(f: &Field<'_>, s: &mut Settings) -> Result<(), ConfigError> {
+    let Some(text) = f.text() else {
+        return Ok(());
+    };
+    let address = match (text.rfind('<'), text.strip_suffix('>')) {
+        (Some(open), Some(inner)) => &inner[open + 1..],
+        _ => text,
+    };
+    let valid = address
+        .split_once('@')
+        .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty())
+        && !address.contains(char::is_whitespace);
+    if !valid {
+        return Err(f.fail(format!(
+            "expected an address such as latchkey@example.com or \"latchkey <latchkey@example.com>\", got {text:?}"
+        )));
+    }
+    s.mail.from = Some(text.to_owned());
     Ok(())
 }
 

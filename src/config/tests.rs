@@ -240,6 +240,13 @@ const BAD_VALUES: &[(&str, &str)] = &[
     ("address_failure_limit", "1000001"),
     ("address_failure_window", "20y"),
     ("address_attempt_limit", "1000001"),
+    ("smtp_url", "mail.example:25"),
+    ("smtp_url", "https://mail.example"),
+    ("smtp_url", "smtp://"),
+    ("smtp_password", ""),
+    ("mail_from", "latchkey"),
+    ("mail_from", "latchkey <>"),
+    ("mail_from", "late chkey@example.com"),
 ];
 
 #[test]

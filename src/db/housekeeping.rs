@@ -6,12 +6,20 @@ use diesel::sql_types::BigInt;
 
 use super::login_failures::{self, AccountPolicy};
 use super::{
-    AnyConnection, authorization_codes, second_factor, trusted_devices, write_transaction,
+    AnyConnection, authorization_codes, outgoing_mail, password_links, second_factor,
+    trusted_devices, write_transaction,
 };
 
 /// How long a spent or expired authorization code is remembered, in
 /// seconds, so that a replay still revokes what the first use issued.
 const CODE_REPLAY_MEMORY: i64 = 600;
+
+/// How long a spent or expired password link is kept, in seconds: the
+/// per-account limit on reset mails counts an hour back.
+const PASSWORD_LINK_MEMORY: i64 = 3600;
+
+/// How long a mail given up on stays listed (its bodies already wiped).
+const FAILED_MAIL_MEMORY: i64 = 7 * 86_400;
 
 /// Rows removed by one [`purge`].
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +32,8 @@ pub struct Purged {
     pub trusted_devices: usize,
     pub authorization_codes: usize,
     pub second_factor_challenges: usize,
+    pub password_links: usize,
+    pub failed_mails: usize,
 }
 
 impl Purged {
@@ -35,12 +45,15 @@ impl Purged {
             + self.trusted_devices
             + self.authorization_codes
             + self.second_factor_challenges
+            + self.password_links
+            + self.failed_mails
     }
 }
 
 /// One pass: ended sessions with their refresh tokens, expired refresh
 /// tokens, grace successors past the grace, stale throttling counters,
-/// expired device cookies and long-expired authorization codes.
+/// expired device cookies, long-expired authorization codes, spent or
+/// expired password links and long-failed mails.
 pub fn purge(
     conn: &mut AnyConnection,
     policy: &AccountPolicy,
@@ -78,5 +91,7 @@ pub fn purge(
         trusted_devices: trusted_devices::purge(conn, now_s)?,
         authorization_codes: authorization_codes::purge(conn, now_s - CODE_REPLAY_MEMORY)?,
         second_factor_challenges: second_factor::purge_challenges(conn, now_s)?,
+        password_links: password_links::purge(conn, now_s - PASSWORD_LINK_MEMORY)?,
+        failed_mails: outgoing_mail::purge_failed(conn, now_s - FAILED_MAIL_MEMORY)?,
     })
 }

@@ -260,6 +260,14 @@ pub fn settle(
 /// attempt in flight, and either their day is over or they hold fewer
 /// failures than the free ones and the last is older than
 /// [`AccountPolicy::forget_after_ms`]. Returns how many went.
+/// Forgets an account's failures: its owner proved who they are another
+/// way (a password reset through their mailbox).
+pub fn forget(conn: &mut AnyConnection, account_key: &str) -> QueryResult<usize> {
+    diesel::sql_query("DELETE FROM login_failures WHERE account_key = $1")
+        .bind::<Text, _>(account_key)
+        .execute(conn)
+}
+
 pub fn purge(conn: &mut AnyConnection, policy: &AccountPolicy, now_ms: i64) -> QueryResult<usize> {
     diesel::sql_query(
         "DELETE FROM login_failures \

@@ -149,6 +149,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    outgoing_mail (id) {
+        id -> BigInt,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        created_at -> BigInt,
+        attempts -> BigInt,
+        next_attempt_ms -> BigInt,
+        claimed_until_ms -> BigInt,
+        failed_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     passkey_ceremonies (id_hash) {
         id_hash -> Text,
         purpose -> Text,
@@ -157,6 +172,25 @@ diesel::table! {
         name -> Nullable<Text>,
         state -> Text,
         expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    password_links (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        purpose -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    mail_notices (user_id, kind) {
+        user_id -> BigInt,
+        kind -> Text,
+        sent_at -> BigInt,
     }
 }
 
@@ -176,5 +210,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     recovery_codes,
     second_factor_challenges,
     passkeys,
-    passkey_ceremonies
+    passkey_ceremonies,
+    outgoing_mail,
+    password_links,
+    mail_notices
 );

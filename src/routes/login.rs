@@ -53,10 +53,11 @@ pub async fn page(
         let notice = Some(SESSION_ENDED);
         return login_form(&req, &state, StatusCode::OK, notice, None, "", &next).await;
     }
-    let notice = query
-        .get("signed_out")
-        .is_some()
-        .then_some("You have been signed out.");
+    let notice = match (query.get("signed_out"), query.get("password_set")) {
+        (Some(_), _) => Some("You have been signed out."),
+        (None, Some(_)) => Some("Your new password is set. Sign in with it."),
+        (None, None) => None,
+    };
     // An application's `login_hint`, carried here by /authorize.
     let email = query.get("login_hint").unwrap_or("");
     login_form(&req, &state, StatusCode::OK, notice, None, email, &next).await

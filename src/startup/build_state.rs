@@ -15,6 +15,7 @@ use crate::auth::random::random_token;
 use crate::config::Settings;
 use crate::db::login_failures::AccountPolicy;
 use crate::db::{self, DbPool};
+use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use crate::state::AppState;
 
@@ -27,7 +28,10 @@ pub(super) fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let hasher = Hasher::start(settings.hash_workers, settings.hash_queue, settings.argon2)?;
     let setup_token = setup_token_if_empty(&pool)?;
     let passkeys = passkey_relying_party(&settings);
+    let mail = Mailer::start(&settings)?;
     Ok(AppState {
+        mail,
+        reset_limits: reset_limits(&settings),
         pool,
         hasher,
         signer,
@@ -118,6 +122,18 @@ fn account_policy(settings: &Settings) -> AccountPolicy {
             .collect(),
         daily_limit: i64::from(settings.account_daily_limit),
     }
+}
+
+/// "Forgot password?" requests per client address: a few per quarter of an
+/// hour is all a person needs. `None` when `LATCHKEY_RATE_LIMIT=off`.
+fn reset_limits(settings: &Settings) -> Option<AddressLimits> {
+    settings.rate_limit.then(|| {
+        AddressLimits::new(AddressPolicy {
+            failure_limit: 5,
+            failure_window: std::time::Duration::from_secs(15 * 60),
+            attempts_per_minute: 5,
+        })
+    })
 }
 
 /// `None` when `LATCHKEY_RATE_LIMIT=off`.

@@ -26,12 +26,19 @@ const LAYERS: &[Layer] = &[
             "commands",
             "housekeeping",
             "serve",
+            "mail",
         ],
         forbidden_crates: &["actix_web"],
     },
     // Policy: knows storage, never a request or a response.
     Layer {
         name: "auth",
+        forbidden_modules: &["http", "routes", "error", "startup", "commands", "serve"],
+        forbidden_crates: &["actix_web"],
+    },
+    // Outgoing mail: rendering, the queue and SMTP; never a request.
+    Layer {
+        name: "mail",
         forbidden_modules: &["http", "routes", "error", "startup", "commands", "serve"],
         forbidden_crates: &["actix_web"],
     },

@@ -22,6 +22,7 @@ mod keys;
 mod layering;
 mod login_timing;
 mod logs;
+mod mail;
 mod metrics;
 mod multi_instance;
 mod oauth2_client;

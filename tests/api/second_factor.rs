@@ -21,13 +21,13 @@ async fn signed_in(app: &TestApp) -> Browser {
     browser
 }
 
-async fn csrf_of(browser: &Browser) -> String {
+pub async fn csrf_of(browser: &Browser) -> String {
     let page = browser.get("/").await.text().await.expect("body");
     hidden_value(&page, "csrf_token").expect("csrf")
 }
 
 /// Turns TOTP on for alice; returns the secret and the recovery codes.
-async fn enable_totp(app: &TestApp) -> (String, Vec<String>) {
+pub async fn enable_totp(app: &TestApp) -> (String, Vec<String>) {
     let browser = signed_in(app).await;
     let csrf = csrf_of(&browser).await;
     let setup = browser
@@ -76,7 +76,7 @@ async fn enable_totp(app: &TestApp) -> (String, Vec<String>) {
 }
 
 /// Enters the password in a fresh browser; returns it at the second step.
-async fn password_step(app: &TestApp, start: &str) -> Browser {
+pub async fn password_step(app: &TestApp, start: &str) -> Browser {
     let browser = Browser::new(app);
     let mut response = browser.get(start).await;
     if response.status() == 303 && location(&response).starts_with("/login") {
@@ -89,7 +89,7 @@ async fn password_step(app: &TestApp, start: &str) -> Browser {
     browser
 }
 
-async fn second_step(browser: &Browser, code: &str) -> reqwest::Response {
+pub async fn second_step(browser: &Browser, code: &str) -> reqwest::Response {
     let page = browser.get("/login/second-factor").await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("body");

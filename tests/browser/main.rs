@@ -10,6 +10,7 @@
 mod application;
 mod browser;
 mod passkeys;
+mod password_reset;
 mod sign_in;
 #[path = "../support/mod.rs"]
 #[expect(

@@ -8,6 +8,7 @@ mod form;
 mod oauth;
 mod postgres;
 mod responses;
+pub mod smtp;
 
 pub use app::{TestApp, test_settings};
 pub use form::form;

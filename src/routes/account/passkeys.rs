@@ -101,7 +101,11 @@ pub async fn finish_passkey(
                 kind = "passkey",
                 "passkey added"
             );
-            // notice: passkey added
+            crate::mail::notify(
+                &state,
+                &caller.user.email,
+                crate::mail::Notice::SecondFactorAdded,
+            );
             go_to(Vec::new(), "/?done=passkey-added")
         }
         Err(e @ (PasskeyError::Refused(_) | PasskeyError::Expired)) => {
@@ -155,7 +159,11 @@ pub async fn remove_passkey(
                 kind = "passkey",
                 "passkey removed"
             );
-            // notice: passkey removed
+            crate::mail::notify(
+                &state,
+                &caller.user.email,
+                crate::mail::Notice::SecondFactorRemoved,
+            );
             html::see_other("/?done=passkey-removed").finish()
         }
         Ok(false) => refuse(StatusCode::NOT_FOUND, "That passkey is not registered.").await,

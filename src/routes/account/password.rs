@@ -76,6 +76,11 @@ pub async fn change_password(
                 sessions_ended = ended,
                 "password changed by its owner"
             );
+            crate::mail::notify(
+                &state,
+                &caller.user.email,
+                crate::mail::Notice::PasswordChanged,
+            );
             html::see_other("/?done=password").finish()
         }
         Err(e) => error_page(e.into()),

@@ -116,6 +116,11 @@ pub async fn confirm_totp(
                 kind = "totp",
                 "authenticator app turned on"
             );
+            crate::mail::notify(
+                &state,
+                &caller.user.email,
+                crate::mail::Notice::SecondFactorAdded,
+            );
             html::render(
                 html::builder(StatusCode::OK),
                 &RecoveryCodesPage { codes: &codes },
@@ -176,6 +181,11 @@ pub async fn disable_totp(
                 via = "account",
                 user_id,
                 "authenticator app turned off"
+            );
+            crate::mail::notify(
+                &state,
+                &caller.user.email,
+                crate::mail::Notice::SecondFactorRemoved,
             );
             html::see_other("/?done=totp-off").finish()
         }

@@ -1,0 +1,278 @@
+//! "Forgot password?" and the mailed link that chooses a password:
+//! `GET|POST /password/forgot`, `GET|POST /password/reset`.
+//!
+//! The forgot form answers the same, at once, whether or not the address
+//! has an account: the lookup and the mail happen afterwards, off the
+//! response. The link's token travels in the query once (the mail's link)
+//! and then only in the form's body.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::form::Form;
+use super::html;
+use super::login::{error_page, forged};
+use crate::auth::credentials::{Email, Password};
+use crate::auth::password_link::{self, LinkToken};
+use crate::db;
+use crate::error::ApiError;
+use crate::http::client_address::client_address;
+use crate::http::cookies::BrowserCookies;
+use crate::http::csrf;
+use crate::mail::{self, Notice};
+use crate::state::AppState;
+
+const SENT: &str = "If an account exists for that address, a link to choose a new password is on its way. It works for 30 minutes. Check your spam folder if it does not arrive.";
+const DEAD_LINK: &str = "This link has expired or has already been used. Ask for a new one below.";
+
+#[derive(Template)]
+#[template(path = "forgot_password.html")]
+struct ForgotPage<'a> {
+    mail_on: bool,
+    notice: Option<&'a str>,
+    error: Option<&'a str>,
+    email: &'a str,
+    csrf_token: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "reset_password.html")]
+struct ResetPage<'a> {
+    email: &'a str,
+    token: &'a str,
+    error: Option<&'a str>,
+    csrf_token: &'a str,
+    min_length: usize,
+}
+
+/// `GET /password/forgot`
+pub async fn forgot_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    forgot_form(&req, &state, StatusCode::OK, None, None, "")
+}
+
+/// `POST /password/forgot`: queues a link for an existing account, in the
+/// background; the answer does not depend on the account.
+pub async fn forgot_submit(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let mut form = match Form::read(&req, payload).await {
+        Ok(form) => form,
+        Err(e) => return unreadable(e),
+    };
+    if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
+        return forged(&why, "/password/forgot");
+    }
+    let Some(mailer) = state.mail.clone() else {
+        return forgot_form(
+            &req,
+            &state,
+            StatusCode::SERVICE_UNAVAILABLE,
+            None,
+            None,
+            "",
+        );
+    };
+    let typed = form.take("email").unwrap_or_default();
+    let Ok(email) = Email::parse(&typed) else {
+        let error = Some("Enter a valid email address.");
+        return forgot_form(&req, &state, StatusCode::BAD_REQUEST, None, error, &typed);
+    };
+    let client = client_address(&req, &state.settings.trusted_proxies);
+    if let Some(limits) = &state.reset_limits {
+        if let Err(wait) = limits.admit(client) {
+            tracing::info!(event = "password_reset_throttled", client = %client, "too many reset requests from this address");
+            let retry_after = wait.as_secs().max(1);
+            let text = format!(
+                "Too many requests. Please try again in {}.",
+                html::seconds(u32::try_from(retry_after).unwrap_or(u32::MAX))
+            );
+            let mut response = forgot_form(
+                &req,
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                None,
+                Some(&text),
+                email.as_str(),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
+            return response;
+        }
+        // Every request counts against the address's allowance.
+        limits.record_failure(client);
+    }
+    tracing::info!(event = "password_reset_requested", client = %client, "password reset asked for");
+    let pool = state.pool.clone();
+    tokio::spawn(async move {
+        let outbox = mailer.outbox.clone();
+        let email = email.as_str().to_owned();
+        let queued = db::run(&pool, move |conn| {
+            Ok(password_link::request_reset(conn, &outbox, &email))
+        })
+        .await;
+        match queued {
+            Ok(Ok(true)) => {
+                tracing::info!(event = "password_reset_mail_queued", "reset link queued");
+                mailer.ring();
+            }
+            Ok(Ok(false)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "could not queue a reset mail"),
+            Err(e) => tracing::warn!(error = %e, "could not queue a reset mail"),
+        }
+    });
+    forgot_form(&req, &state, StatusCode::OK, Some(SENT), None, "")
+}
+
+/// `GET /password/reset?token=...`: the form, if the link is live. Looking
+/// does not spend it (mail scanners follow links).
+pub async fn reset_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let query = Form::parse(req.query_string().as_bytes()).unwrap_or_default();
+    let Some(token) = query.get("token").and_then(LinkToken::parse) else {
+        return dead_link(&req, &state);
+    };
+    match holder_of(&state, &token).await {
+        Ok(Some(email)) => reset_form(&req, &state, StatusCode::OK, &email, &token, None),
+        Ok(None) => dead_link(&req, &state),
+        Err(e) => error_page(e),
+    }
+}
+
+/// `POST /password/reset`: spends the link and sets the password; on to
+/// the sign-in page, where a second factor is still asked.
+pub async fn reset_submit(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let mut form = match Form::read(&req, payload).await {
+        Ok(form) => form,
+        Err(e) => return unreadable(e),
+    };
+    if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
+        return forged(&why, "/password/reset");
+    }
+    let Some(token) = form.get("token").and_then(LinkToken::parse) else {
+        return dead_link(&req, &state);
+    };
+    let email = match holder_of(&state, &token).await {
+        Ok(Some(email)) => email,
+        Ok(None) => return dead_link(&req, &state),
+        Err(e) => return error_page(e),
+    };
+    let new = form.take("new_password").unwrap_or_default();
+    let confirm = form.take("new_password_confirm").unwrap_or_default();
+    let refuse = |message: &str| {
+        reset_form(
+            &req,
+            &state,
+            StatusCode::BAD_REQUEST,
+            &email,
+            &token,
+            Some(message),
+        )
+    };
+    if new != confirm {
+        return refuse("The two passwords differ.");
+    }
+    let password = match Password::new_checked(&new, state.settings.password_min_length) {
+        Ok(password) => password,
+        Err(e) => return refuse(&html::sentence(&e.to_string())),
+    };
+    let hash = match state.hasher.hash(password).await {
+        Ok(hash) => hash,
+        Err(crate::auth::hasher::HasherError::Saturated(_)) => return html::busy(1),
+        Err(e) => return error_page(ApiError::internal(e)),
+    };
+    let spent = token.clone();
+    let set = db::run(&state.pool, move |conn| {
+        password_link::set_password(conn, &spent, &hash)
+    })
+    .await;
+    match set {
+        Ok(Some((user, sessions_ended))) => {
+            tracing::info!(
+                event = "password_changed",
+                via = "mailed_link",
+                user_id = user.id,
+                sessions_ended,
+                "password set through a mailed link"
+            );
+            mail::notify(&state, &user.email, Notice::PasswordChanged);
+            html::see_other("/login?password_set").finish()
+        }
+        // Spent by a concurrent submission, or expired meanwhile.
+        Ok(None) => dead_link(&req, &state),
+        Err(e) => error_page(e.into()),
+    }
+}
+
+/// The email of the user a live link belongs to.
+async fn holder_of(state: &AppState, token: &LinkToken) -> Result<Option<String>, ApiError> {
+    let token = token.clone();
+    let user = db::run(&state.pool, move |conn| password_link::holder(conn, &token)).await?;
+    Ok(user.map(|u| u.email))
+}
+
+fn forgot_form(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    notice: Option<&str>,
+    error: Option<&str>,
+    email: &str,
+) -> HttpResponse {
+    let jar = BrowserCookies::new(&state.settings);
+    let (builder, csrf_token) = html::with_csrf(req, jar, status);
+    let page = ForgotPage {
+        mail_on: state.mail.is_some(),
+        notice,
+        error,
+        email,
+        csrf_token: &csrf_token,
+    };
+    html::render(builder, &page)
+}
+
+/// `410 Gone`: the forgot form, saying the link is dead.
+fn dead_link(req: &HttpRequest, state: &AppState) -> HttpResponse {
+    forgot_form(req, state, StatusCode::GONE, None, Some(DEAD_LINK), "")
+}
+
+fn reset_form(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    email: &str,
+    token: &LinkToken,
+    error: Option<&str>,
+) -> HttpResponse {
+    let jar = BrowserCookies::new(&state.settings);
+    let (builder, csrf_token) = html::with_csrf(req, jar, status);
+    let page = ResetPage {
+        email,
+        token: token.expose(),
+        error,
+        csrf_token: &csrf_token,
+        min_length: state.settings.password_min_length,
+    };
+    html::render(builder, &page)
+}
+
+fn unreadable(error: ApiError) -> HttpResponse {
+    match error {
+        ApiError::PayloadTooLarge => html::message(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Too much data",
+            "The form was too large.",
+        ),
+        _ => html::message(
+            StatusCode::BAD_REQUEST,
+            "Bad request",
+            "The form could not be read.",
+        ),
+    }
+}
