@@ -202,6 +202,11 @@ pub async fn reset_submit(
                 "password set through a mailed link"
             );
             mail::notify(&state, &user.email, Notice::PasswordChanged);
+            // The throttle the database no longer holds must not linger in
+            // this instance's memory either (others forget within 10 s).
+            state
+                .throttled_accounts
+                .forget(&crate::auth::account_key(&user.email));
             html::see_other("/login?password_set").finish()
         }
         // Spent by a concurrent submission, or expired meanwhile.
