@@ -27,6 +27,7 @@ mod oauth2_client;
 mod oidc;
 mod openapi;
 mod outage;
+mod packaging;
 mod postgres;
 mod process;
 mod refresh;
