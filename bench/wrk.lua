@@ -4,6 +4,7 @@
 --   BENCH_METHOD  GET (default) or POST
 --   BENCH_BODY    a form body (sent as application/x-www-form-urlencoded)
 --   BENCH_BEARER  an access token for `Authorization: Bearer`
+--   BENCH_COOKIE  a `Cookie` header (a browser's session, for /auth/forward)
 
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY")
@@ -14,6 +15,10 @@ end
 local bearer = os.getenv("BENCH_BEARER")
 if bearer and bearer ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. bearer
+end
+local cookie = os.getenv("BENCH_COOKIE")
+if cookie and cookie ~= "" then
+  wrk.headers["Cookie"] = cookie
 end
 
 done = function(summary, latency, requests)

@@ -14,6 +14,7 @@ pub mod hasher;
 pub mod id_token;
 pub mod jwt;
 pub mod keys;
+pub mod passkeys;
 pub mod password;
 pub mod pkce;
 pub mod random;
@@ -22,6 +23,7 @@ pub mod rotation;
 pub mod scopes;
 pub mod second_factor;
 pub mod session;
+pub mod throttled_accounts;
 pub mod totp;
 
 pub use error::AuthError;
@@ -62,6 +64,13 @@ pub async fn authenticate(
         return Err(AuthError::Throttled {
             retry_after: wait.as_secs().max(1),
         });
+    }
+    // While the hashing pool is full (all the time under a login flood),
+    // an attempt is turned away (503) before it costs a database round:
+    // admitting it, then settling it as abandoned. Attempts on one account
+    // that wait for each other hold no place, so they pass here.
+    if !state.hasher.has_room() {
+        return Err(AuthError::HashingSaturated);
     }
     let result = check_account(state, email, password, device).await;
     match &result {
@@ -106,6 +115,23 @@ async fn check_account(
     let email = Email::parse(email_input).ok();
     let account = account_key(email.as_ref().map_or(email_input.trim(), Email::as_str));
     let device_hash = device.and_then(device::cookie_hash);
+    // Throttled a moment ago, as the database told this instance: refused
+    // from memory. A browser with a device cookie asks the database, which
+    // may throttle it on a counter of its own.
+    if device_hash.is_none()
+        && let Some(ms) = state
+            .throttled_accounts
+            .remaining_ms(&account, clock::now_millis())
+    {
+        tracing::info!(
+            event = "login_throttled",
+            scope = "account",
+            "too many failed logins for this account"
+        );
+        return Err(AuthError::Throttled {
+            retry_after: (ms as u64).div_ceil(1000).max(1),
+        });
+    }
     let Some(waiter) = state
         .account_waiters
         .subscribe(&account, WAITERS_PER_ACCOUNT)
@@ -146,6 +172,11 @@ async fn check_account(
         match admission {
             Admission::Admitted => break (Attempt::new(state, key, account.clone()), user),
             Admission::Wait(ms) => {
+                if key == account {
+                    state
+                        .throttled_accounts
+                        .remember(&account, ms, clock::now_millis());
+                }
                 tracing::info!(
                     event = "login_throttled",
                     scope = "account",

@@ -286,6 +286,7 @@ Environment:
   LATCHKEY_HASH_WORKERS          password-hashing threads [number of cores]
   LATCHKEY_HASH_QUEUE            logins that may wait for a hashing thread [4 x workers]
   LATCHKEY_PUBLIC_URL            the URL users see [unset]
+  LATCHKEY_COOKIE_DOMAIN         share the access cookie with subdomains (forward auth) [unset]
   LATCHKEY_TRUSTED_PROXIES       CIDRs whose X-Forwarded-For is believed [none]
   LATCHKEY_REFRESH_GRACE         refresh retry window [5s]
   LATCHKEY_RATE_LIMIT            on or off [on]

@@ -115,6 +115,9 @@ pub struct Settings {
     pub hash_workers: usize,
     pub hash_queue: usize,
     pub public_url: Option<String>,
+    /// The domain whose subdomains share the session cookie
+    /// (`LATCHKEY_COOKIE_DOMAIN`, forward auth); lower case, no leading dot.
+    pub cookie_domain: Option<String>,
     pub trusted_proxies: Vec<IpNet>,
     pub refresh_grace: Duration,
     pub rate_limit: bool,
@@ -200,6 +203,15 @@ impl Settings {
             .as_ref()
             .filter(|_| self.jwt_alg == JwtAlg::Hs256)
     }
+}
+
+/// RFC 6265 domain-matching: `host` is `domain` or one of its subdomains.
+/// Both in lower case.
+pub fn domain_matches(host: &str, domain: &str) -> bool {
+    host == domain
+        || host
+            .strip_suffix(domain)
+            .is_some_and(|prefix| prefix.ends_with('.'))
 }
 
 /// Removes exactly one trailing `\n` or `\r\n`: what a secret file or

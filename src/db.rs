@@ -12,6 +12,7 @@ mod ids;
 mod location;
 pub mod login_failures;
 mod migrations;
+pub mod passkeys;
 mod pool;
 pub mod schema;
 pub mod second_factor;

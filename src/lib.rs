@@ -19,6 +19,9 @@
 //!   [`auth::session`] opens and rotates sessions (refresh families, whose
 //!   rules are [`auth::rotation`]);
 //!   [`auth::jwt::TokenSigner`] signs with the key ring of [`auth::keys`].
+//! - [`auth::second_factor`] (TOTP, recovery codes) and [`auth::passkeys`]
+//!   (WebAuthn through webauthn-rs, ceremonies kept in the database) are
+//!   the second factors; a passkey also signs in alone.
 //! - The database is reached only through [`db::run`], which runs the
 //!   whole unit of work off the async workers; queries live in `db/`.
 //! - [`housekeeping`] purges, in the background, what can no longer

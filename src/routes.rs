@@ -6,6 +6,7 @@ mod authorize;
 mod client_auth;
 mod end_session;
 mod form;
+mod forward_auth;
 mod health;
 mod html;
 mod introspect;
@@ -13,6 +14,8 @@ mod login;
 mod metrics;
 mod next_path;
 mod openapi;
+mod passkey_json;
+mod passkey_login;
 mod second_step;
 mod setup;
 pub mod token;
@@ -60,6 +63,41 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 Method::HEAD,
                 Method::POST,
             ]))),
+    )
+    .service(
+        web::resource("/account/passkeys/start")
+            .route(web::post().to(account::start_passkey))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/account/passkeys/finish")
+            .route(web::post().to(account::finish_passkey))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/account/passkeys/remove")
+            .route(web::post().to(account::remove_passkey))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/login/passkey/start")
+            .route(web::post().to(passkey_login::start))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/login/passkey/finish")
+            .route(web::post().to(passkey_login::finish))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/login/second-factor/passkey/start")
+            .route(web::post().to(passkey_login::second_factor_start))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
+    )
+    .service(
+        web::resource("/login/second-factor/passkey/finish")
+            .route(web::post().to(passkey_login::second_factor_finish))
+            .default_service(web::to(method_not_allowed(&[Method::POST]))),
     )
     .service(
         web::resource("/account/totp/start")
@@ -115,6 +153,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 Method::HEAD,
                 Method::POST,
             ]))),
+    )
+    .service(
+        web::resource("/auth/forward")
+            .route(web::get().to(forward_auth::check))
+            .default_service(web::to(method_not_allowed(&[Method::GET, Method::HEAD]))),
     )
     .service(
         web::resource("/token")

@@ -5,6 +5,7 @@ use crate::auth::account_waiters::AccountWaiters;
 use crate::auth::address_limit::AddressLimits;
 use crate::auth::hasher::Hasher;
 use crate::auth::jwt::TokenSigner;
+use crate::auth::throttled_accounts::ThrottledAccounts;
 use crate::config::Settings;
 use crate::db::DbPool;
 use crate::db::login_failures::AccountPolicy;
@@ -19,9 +20,14 @@ pub struct AppState {
     pub account_policy: AccountPolicy,
     /// Attempts waiting for an account's unsettled attempts.
     pub account_waiters: AccountWaiters,
+    /// Accounts just seen throttled, refused from memory for a while.
+    pub throttled_accounts: ThrottledAccounts,
     /// `None` when `LATCHKEY_RATE_LIMIT=off`.
     pub address_limits: Option<AddressLimits>,
     /// The one-time token of `/setup`, while the database holds no user.
     pub setup_token: Option<String>,
     pub metrics: Metrics,
+    /// The WebAuthn relying party; `None` without `LATCHKEY_PUBLIC_URL`,
+    /// and then no page offers passkeys.
+    pub passkeys: Option<webauthn_rs::Webauthn>,
 }

@@ -121,6 +121,14 @@ impl Hasher {
         self.in_flight.load(Ordering::Relaxed)
     }
 
+    /// Whether a job offered now would find room. Only a hint (another job
+    /// may take the room first), but it lets a login be turned away before
+    /// it costs a database round while the pool is full, which is all the
+    /// time under a login flood.
+    pub fn has_room(&self) -> bool {
+        self.in_flight() < self.queue.0.capacity
+    }
+
     /// Verifies on the pool; see [`password::verify`].
     pub async fn verify(
         &self,
@@ -360,12 +368,14 @@ mod tests {
             hasher.submit(|| ()).await.is_err(),
             "a sixth job is refused"
         );
+        assert!(!hasher.has_room(), "and the pool says so beforehand");
         for _ in 0..5 {
             release.send(()).expect("release a job");
         }
         for job in admitted {
             assert!(job.await.expect("task").is_ok());
         }
+        assert!(hasher.has_room());
         assert!(
             hasher.submit(|| ()).await.is_ok(),
             "room again once they ran"

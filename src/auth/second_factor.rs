@@ -7,6 +7,7 @@ use super::refresh::sha256_hex;
 use super::{AuthError, account_key, random::random_token, totp};
 use crate::clock::{now_millis, now_unix};
 use crate::db::login_failures::{self, Admission, Outcome};
+use crate::db::passkeys;
 use crate::db::second_factor::{self, Challenge};
 use crate::db::{self, users::User};
 use crate::state::AppState;
@@ -21,10 +22,12 @@ pub enum Accepted {
     RecoveryCode,
 }
 
-/// Whether `user` must give a second factor after the password.
+/// Whether `user` must give a second factor after the password: an
+/// authenticator app that is on, or any passkey (a passkey is a second
+/// factor wherever one is asked for).
 pub async fn required(state: &AppState, user_id: i64) -> Result<bool, AuthError> {
     Ok(db::run(&state.pool, move |conn| {
-        second_factor::is_enabled(conn, user_id)
+        Ok(second_factor::is_enabled(conn, user_id)? || passkeys::has_any(conn, user_id)?)
     })
     .await?)
 }

@@ -245,11 +245,13 @@ pub fn reset_mfa(conn: &mut AnyConnection, email: &str) -> anyhow::Result<()> {
     let Some(user) = users::find_by_email(conn, email.as_str())? else {
         bail!("no user with email {email}");
     };
-    if crate::db::second_factor::remove_all(conn, user.id)? {
+    let passkeys = crate::db::passkeys::remove_all(conn, user.id)?;
+    if crate::db::second_factor::remove_all(conn, user.id)? | (passkeys > 0) {
         tracing::warn!(
             event = "second_factor_removed",
             via = "cli",
             user_id = user.id,
+            passkeys_removed = passkeys,
             "every second factor of the user removed by an administrator"
         );
         println!("removed the second factors of {email}; the password alone signs in now");

@@ -34,6 +34,7 @@ pub(super) fn settings(env: &HashMap<String, String>) -> Settings {
         hash_workers,
         hash_queue: 4 * hash_workers,
         public_url: None,
+        cookie_domain: None,
         trusted_proxies: Vec::new(),
         refresh_grace: Duration::from_secs(5),
         rate_limit: true,

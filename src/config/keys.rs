@@ -98,6 +98,7 @@ pub(super) const TABLE: &[Key] = &[
         Ok(())
     }),
     plain("public_url", read_public_url),
+    plain("cookie_domain", read_cookie_domain),
     plain("issuer", read_issuer),
     plain("audience", |f, s| {
         s.audience = match f.text() {
@@ -269,6 +270,54 @@ fn read_public_url(f: &Field<'_>, s: &mut Settings) -> Result<(), ConfigError> {
     if let Some(url) = &s.public_url {
         s.issuer = url.clone();
     }
+    Ok(())
+}
+
+/// A registrable domain whose subdomains share the browser session (forward
+/// auth): it must hold the public URL's host, and the public URL must be
+/// https, since the cookie is then `__Secure-` and goes to every subdomain.
+fn read_cookie_domain(f: &Field<'_>, s: &mut Settings) -> Result<(), ConfigError> {
+    let Some(text) = f.text() else {
+        return Ok(());
+    };
+    let domain = text.trim().trim_start_matches('.').to_ascii_lowercase();
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    // One label alone (`com`, `localhost`) would share the cookie with
+    // every site under it.
+    if !domain.contains('.') || !domain.split('.').all(label_ok) {
+        return Err(f.fail(format!(
+            "must be a domain name with at least two labels, such as \"example.com\", got {text:?}"
+        )));
+    }
+    let public_host = s
+        .public_url
+        .as_deref()
+        .filter(|url| url.starts_with("https://"))
+        .and_then(|url| url::Url::parse(url).ok())
+        .and_then(|url| match url.host() {
+            Some(url::Host::Domain(host)) => Some(host.to_owned()),
+            _ => None,
+        });
+    let Some(host) = public_host else {
+        return Err(f.fail(
+            "needs public_url (LATCHKEY_PUBLIC_URL) set to an https:// URL with a domain name: \
+             the shared cookie is Secure and names that domain",
+        ));
+    };
+    if !crate::config::domain_matches(&host, &domain) {
+        return Err(f.fail(format!(
+            "must be the public URL's host {host:?} or a parent domain of it, got {text:?}"
+        )));
+    }
+    s.cookie_domain = Some(domain);
     Ok(())
 }
 

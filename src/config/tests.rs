@@ -219,6 +219,7 @@ const BAD_VALUES: &[(&str, &str)] = &[
     ("hash_queue", "-1"),
     ("hash_queue", "100001"),
     ("public_url", "login.example"),
+    ("cookie_domain", "com"),
     ("trusted_proxies", "10.0.0.0/33"),
     ("refresh_grace", "forever"),
     ("refresh_grace", "20y"),
@@ -359,6 +360,50 @@ fn a_toml_syntax_error_names_the_line_without_echoing_it() {
             err.starts_with(&format!("config file {}, line ", file.display()))
                 && err.contains(": not valid TOML ("),
             "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_cookie_domain_must_hold_an_https_public_url() {
+    let load = |pairs: &[(&str, &str)]| Settings::from_sources(&Flags::default(), env(pairs));
+    let ok = load(&[
+        ("LATCHKEY_PUBLIC_URL", "https://auth.example.com"),
+        ("LATCHKEY_COOKIE_DOMAIN", ".Example.COM"),
+    ])
+    .expect("a parent domain of the public host");
+    assert_eq!(ok.cookie_domain.as_deref(), Some("example.com"));
+    for (public_url, domain, why) in [
+        (None, "example.com", "needs public_url"),
+        (
+            Some("http://auth.example.com"),
+            "example.com",
+            "an https:// URL",
+        ),
+        (
+            Some("https://auth.example.com"),
+            "com",
+            "at least two labels",
+        ),
+        (
+            Some("https://auth.example.com"),
+            "other.com",
+            "parent domain",
+        ),
+        (Some("https://auth.example.com"), "le.com", "parent domain"),
+        (
+            Some("https://auth.example.com"),
+            "exa mple.com",
+            "at least two labels",
+        ),
+        (Some("https://127.0.0.1"), "0.0.1", "a domain name"),
+    ] {
+        let mut pairs = vec![("LATCHKEY_COOKIE_DOMAIN", domain)];
+        pairs.extend(public_url.map(|url| ("LATCHKEY_PUBLIC_URL", url)));
+        let err = load(&pairs).expect_err(domain).to_string();
+        assert!(
+            err.contains("LATCHKEY_COOKIE_DOMAIN") && err.contains(why),
+            "{domain}: {err}"
         );
     }
 }

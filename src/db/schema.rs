@@ -136,6 +136,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    passkeys (credential_id) {
+        credential_id -> Text,
+        user_id -> BigInt,
+        user_handle -> Text,
+        name -> Text,
+        credential -> Text,
+        created_at -> BigInt,
+        last_used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    passkey_ceremonies (id_hash) {
+        id_hash -> Text,
+        purpose -> Text,
+        user_id -> Nullable<BigInt>,
+        binding -> Nullable<Text>,
+        name -> Nullable<Text>,
+        state -> Text,
+        expires_at -> BigInt,
+    }
+}
+
 diesel::joinable!(consents -> clients (client_id));
 diesel::joinable!(authorization_codes -> clients (client_id));
 
@@ -150,5 +174,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     authorization_codes,
     totp_secrets,
     recovery_codes,
-    second_factor_challenges
+    second_factor_challenges,
+    passkeys,
+    passkey_ceremonies
 );

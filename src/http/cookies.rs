@@ -1,6 +1,12 @@
 //! The browser's cookies: the access JWT, the refresh token, the CSRF token
 //! and the device cookie. HttpOnly, SameSite=Lax, Path=/, no Domain; `__Host-` names
 //! and `Secure` when the public URL is https.
+//!
+//! With `LATCHKEY_COOKIE_DOMAIN` the access cookie alone carries `Domain`
+//! (so that forward auth sees it on every subdomain) and is named
+//! `__Secure-`. The refresh cookie stays on latchkey's own host: the
+//! applications behind the proxy see a token that expires within minutes,
+//! never the one that renews the session.
 
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite, time};
@@ -11,21 +17,27 @@ use crate::config::Settings;
 /// which depend on whether the public URL is https; reads and builds them.
 /// Not a jar: it holds no cookies.
 #[derive(Debug, Clone, Copy)]
-pub struct BrowserCookies {
+pub struct BrowserCookies<'a> {
     secure: bool,
+    shared_domain: Option<&'a str>,
 }
 
-impl BrowserCookies {
-    pub fn new(settings: &Settings) -> Self {
+impl<'a> BrowserCookies<'a> {
+    pub fn new(settings: &'a Settings) -> Self {
         let secure = settings
             .public_url
             .as_deref()
             .is_some_and(|url| url.starts_with("https://"));
-        Self { secure }
+        Self {
+            secure,
+            shared_domain: settings.cookie_domain.as_deref(),
+        }
     }
 
     pub fn session_name(self) -> &'static str {
-        if self.secure {
+        if self.shared_domain.is_some() {
+            "__Secure-latchkey_session"
+        } else if self.secure {
             "__Host-latchkey_session"
         } else {
             "latchkey_session"
@@ -91,7 +103,7 @@ impl BrowserCookies {
         session_seconds: i64,
     ) -> [Cookie<'static>; 2] {
         [
-            self.build(self.session_name(), access, session_seconds),
+            self.session_cookie(access, session_seconds),
             self.build(self.refresh_name(), refresh, session_seconds),
         ]
     }
@@ -99,8 +111,18 @@ impl BrowserCookies {
     /// Cookies that delete the session cookies.
     pub fn cleared(self) -> [Cookie<'static>; 2] {
         [
-            self.build(self.session_name(), String::new(), 0),
+            self.session_cookie(String::new(), 0),
             self.build(self.refresh_name(), String::new(), 0),
         ]
+    }
+
+    /// The access cookie, shared with the cookie domain's subdomains when
+    /// one is configured.
+    fn session_cookie(self, access: String, max_age: i64) -> Cookie<'static> {
+        let mut cookie = self.build(self.session_name(), access, max_age);
+        if let Some(domain) = self.shared_domain {
+            cookie.set_domain(domain.to_owned());
+        }
+        cookie
     }
 }

@@ -35,7 +35,7 @@ pub enum Forged {
 
 /// The token a form should carry, and the cookie to set if the browser
 /// had none yet.
-pub fn token_for(jar: BrowserCookies, req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
+pub fn token_for(jar: BrowserCookies<'_>, req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
     if let Some(existing) = jar.read(req, jar.csrf_name()).filter(|t| is_well_formed(t)) {
         return (existing, None);
     }

@@ -140,7 +140,7 @@ fn invalid(e: TokenError) -> ApiError {
     ApiError::InvalidToken(e.to_string())
 }
 
-fn presented(req: &HttpRequest, jar: BrowserCookies) -> Presented {
+fn presented(req: &HttpRequest, jar: BrowserCookies<'_>) -> Presented {
     if let Some(token) = bearer_token(req) {
         return Presented::Bearer(token);
     }
@@ -156,7 +156,7 @@ fn presented(req: &HttpRequest, jar: BrowserCookies) -> Presented {
 async fn from_cookies(
     state: &AppState,
     req: &HttpRequest,
-    jar: BrowserCookies,
+    jar: BrowserCookies<'_>,
     access: Option<String>,
     refresh: Option<String>,
 ) -> Result<Caller, ApiError> {
@@ -176,7 +176,7 @@ async fn from_cookies(
 async fn renew(
     state: &AppState,
     req: &HttpRequest,
-    jar: BrowserCookies,
+    jar: BrowserCookies<'_>,
     refresh: &str,
 ) -> Result<Caller, ApiError> {
     let presented = RefreshToken::parse(refresh)

@@ -53,6 +53,22 @@ pub fn csp_with_form_target(origin: &str) -> HeaderValue {
     HeaderValue::from_str(&policy).unwrap_or_else(|_| HeaderValue::from_static(CSP))
 }
 
+/// The CSP of a page that runs latchkey's own script (`static/passkey.js`,
+/// which fetches JSON from this site), with its form target if it has one.
+pub fn csp_with_script(form_target: Option<&str>) -> HeaderValue {
+    let mut policy = CSP.replace(
+        "default-src 'none';",
+        "default-src 'none'; script-src 'self'; connect-src 'self';",
+    );
+    if let Some(origin) = form_target {
+        policy = policy.replace(
+            "form-action 'self'",
+            &format!("form-action 'self' {origin}"),
+        );
+    }
+    HeaderValue::from_str(&policy).unwrap_or_else(|_| HeaderValue::from_static(CSP))
+}
+
 /// Headers every response carries.
 pub async fn security_headers(
     req: ServiceRequest,

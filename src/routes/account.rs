@@ -3,19 +3,21 @@
 //! take back what they allowed applications, and the second factor. Every
 //! form is CSRF-protected and every change is an audit event.
 
+mod passkeys;
 mod password;
 mod sessions;
 mod totp;
 
+pub use passkeys::{finish_passkey, remove_passkey, start_passkey};
 pub use password::change_password;
 pub use sessions::{end_other_sessions, end_session, revoke_application};
 pub use totp::{confirm_totp, disable_totp, start_totp};
 
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::form::Form;
-use super::html::{self, AccountPage, GrantLine, SessionLine};
+use super::html::{self, AccountPage, GrantLine, PasskeyLine, SessionLine};
 use super::login::{error_page, forged};
 use super::user_agent;
 use crate::auth::{AuthError, authenticate};
@@ -26,6 +28,7 @@ use crate::http::client_address::client_address;
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
 use crate::http::extract::{BrowserCaller, Caller};
+use crate::http::middleware::csp_with_script;
 use crate::state::AppState;
 
 /// `GET /`
@@ -45,6 +48,8 @@ pub async fn page(
         Some("others") => Some("You have been signed out everywhere else."),
         Some("application") => Some("The application no longer has access to your account."),
         Some("totp-off") => Some("Your authenticator app is no longer needed to sign in."),
+        Some("passkey-added") => Some("Your passkey has been added."),
+        Some("passkey-removed") => Some("That passkey has been removed."),
         _ => None,
     };
     render(&req, &state, &caller, StatusCode::OK, notice, None).await
@@ -112,10 +117,11 @@ pub(super) async fn render_with(
             db::sessions::live_for_user(conn, user_id)?,
             clients::grants_of_user(conn, user_id)?,
             second_factor,
+            db::passkeys::of_user(conn, user_id)?,
         ))
     })
     .await;
-    let (live, grants, second_factor) = match listed {
+    let (live, grants, second_factor, passkeys) = match listed {
         Ok(listed) => listed,
         Err(e) => return error_page(e.into()),
     };
@@ -143,8 +149,24 @@ pub(super) async fn render_with(
             granted: readable_time(grant.granted_at),
         })
         .collect();
+    let passkeys = state.passkeys.is_some().then(|| {
+        passkeys
+            .into_iter()
+            .map(|p| PasskeyLine {
+                created: readable_time(p.created_at),
+                last_used: p
+                    .last_used_at
+                    .map_or_else(|| "never".to_owned(), readable_time),
+                credential_id: p.credential_id,
+                name: p.name,
+            })
+            .collect()
+    });
     let jar = BrowserCookies::new(&state.settings);
-    let (builder, csrf_token) = html::with_csrf(req, jar, status);
+    let (mut builder, csrf_token) = html::with_csrf(req, jar, status);
+    if passkeys.is_some() {
+        builder.insert_header((header::CONTENT_SECURITY_POLICY, csp_with_script(None)));
+    }
     let session_ends = caller.session_ends;
     let page = AccountPage {
         email: &caller.user.email,
@@ -159,6 +181,7 @@ pub(super) async fn render_with(
         grants,
         second_factor,
         totp_error,
+        passkeys,
     };
     html::render(builder, &page)
 }

@@ -118,10 +118,14 @@ pub async fn decide(
     }
 }
 
-/// The origin an authorization request in `next` (a login page's way
-/// back) will finally redirect to, if it names a registered client and
-/// redirect URI: the login page's form must be allowed to end there.
+/// The origin a sign-in form's `next` will finally redirect to: an
+/// authorization request's registered redirect URI, or an application
+/// behind forward auth. The form must be allowed to end there.
 pub async fn form_target_of(state: &AppState, next: &str) -> Option<String> {
+    // An absolute `next` passed `safe_next`: an application behind forward auth.
+    if !next.starts_with('/') {
+        return origin_of(next);
+    }
     let query = next.strip_prefix("/authorize?")?;
     let mut form = Form::parse(query.as_bytes()).ok()?;
     let (client_id, redirect_uri) = (form.take("client_id")?, form.take("redirect_uri")?);

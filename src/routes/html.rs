@@ -17,6 +17,8 @@ pub struct LoginPage<'a> {
     pub email: &'a str,
     pub csrf_token: &'a str,
     pub next: &'a str,
+    /// Whether to offer "Sign in with a passkey" (needs the script).
+    pub passkeys: bool,
 }
 
 #[derive(Template)]
@@ -36,6 +38,16 @@ pub struct AccountPage<'a> {
     /// `Some(recovery codes left)` when an authenticator app is on.
     pub second_factor: Option<i64>,
     pub totp_error: Option<&'a str>,
+    /// `None` when the server offers no passkeys.
+    pub passkeys: Option<Vec<PasskeyLine>>,
+}
+
+/// One of the person's passkeys on the account page.
+pub struct PasskeyLine {
+    pub credential_id: String,
+    pub name: String,
+    pub created: String,
+    pub last_used: String,
 }
 
 /// One of the person's sessions on the account page.
@@ -119,6 +131,10 @@ pub struct LogoutPage<'a> {
 pub struct SecondFactorPage<'a> {
     pub error: Option<&'a str>,
     pub csrf_token: &'a str,
+    /// The person has an authenticator app: the code form.
+    pub totp: bool,
+    /// The person has a passkey and the server offers them: the button.
+    pub passkey: bool,
 }
 
 #[derive(Template)]
@@ -156,7 +172,7 @@ pub fn builder(status: StatusCode) -> HttpResponseBuilder {
 /// browser has none yet, and returns the token the form must repeat.
 pub fn with_csrf(
     req: &HttpRequest,
-    jar: BrowserCookies,
+    jar: BrowserCookies<'_>,
     status: StatusCode,
 ) -> (HttpResponseBuilder, String) {
     let (token, new_cookie) = csrf::token_for(jar, req);

@@ -1,5 +1,6 @@
 //! The browser's way in and out: `GET /login`, `POST /login`, `POST /logout`.
 
+use actix_web::cookie::Cookie;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -18,7 +19,7 @@ use crate::http::client_address::{client_address, device_of};
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
 use crate::http::extract::Caller;
-use crate::http::middleware::csp_with_form_target;
+use crate::http::middleware::{csp_with_form_target, csp_with_script};
 use crate::state::AppState;
 
 const WRONG_CREDENTIALS: &str = "Incorrect email or password.";
@@ -42,7 +43,7 @@ pub async fn page(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let query = Form::parse(req.query_string().as_bytes()).unwrap_or_default();
-    let next = safe_next(query.get("next"));
+    let next = safe_next(&state.settings, query.get("next"));
     // Signed in already: on to where the person was going. `prompt=login`
     // (from /authorize) asks for the password again, so it gets the form.
     if caller.is_ok() && query.get("prompt") != Some("login") {
@@ -72,7 +73,14 @@ async fn login_form(
 ) -> HttpResponse {
     let jar = BrowserCookies::new(&state.settings);
     let (mut builder, csrf_token) = html::with_csrf(req, jar, status);
-    if let Some(origin) = authorize::form_target_of(state, next).await {
+    let form_target = authorize::form_target_of(state, next).await;
+    let passkeys = state.passkeys.is_some();
+    if passkeys {
+        builder.insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            csp_with_script(form_target.as_deref()),
+        ));
+    } else if let Some(origin) = form_target {
         builder.insert_header((
             header::CONTENT_SECURITY_POLICY,
             csp_with_form_target(&origin),
@@ -84,6 +92,7 @@ async fn login_form(
         email,
         csrf_token: &csrf_token,
         next,
+        passkeys,
     };
     html::render(builder, &page)
 }
@@ -117,7 +126,7 @@ pub async fn submit(
     if let Err(why) = csrf::check(&state.settings, &req, form.csrf_token.as_deref()) {
         return forged(&why, "/login");
     }
-    let next = safe_next(form.next.as_deref());
+    let next = safe_next(&state.settings, form.next.as_deref());
     let (email, password) = (form.username.as_str(), form.password.as_str());
     // Nothing to check, so nothing to hash or count against anyone.
     if email.trim().is_empty() || password.is_empty() {
@@ -218,9 +227,9 @@ impl From<Form> for LoginForm {
 
 /// Gives the browser a device cookie for `user`'s account unless it holds
 /// a live one. Best effort: the person is signed in either way.
-async fn remember_device(
+pub(super) async fn remember_device(
     state: &AppState,
-    jar: BrowserCookies,
+    jar: BrowserCookies<'_>,
     user: &User,
     presented: Option<String>,
     response: &mut HttpResponse,
@@ -243,7 +252,7 @@ async fn remember_device(
 async fn password_accepted(
     req: &HttpRequest,
     state: &AppState,
-    jar: BrowserCookies,
+    jar: BrowserCookies<'_>,
     user: &User,
     next: &str,
 ) -> Result<HttpResponse, ApiError> {
@@ -270,12 +279,27 @@ async fn password_accepted(
 /// Opens a session and answers with its cookies and a redirect to `next`.
 pub async fn sign_in(
     state: &AppState,
-    jar: BrowserCookies,
+    jar: BrowserCookies<'_>,
     user: &User,
     next: &str,
     device: Device,
     amr: &str,
 ) -> Result<HttpResponse, ApiError> {
+    let mut response = html::see_other(next);
+    for cookie in session_cookies(state, jar, user, device, amr).await? {
+        response.cookie(cookie);
+    }
+    Ok(response.finish())
+}
+
+/// Opens a session; returns the cookies that carry it.
+pub async fn session_cookies(
+    state: &AppState,
+    jar: BrowserCookies<'_>,
+    user: &User,
+    device: Device,
+    amr: &str,
+) -> Result<Vec<Cookie<'static>>, ApiError> {
     let scopes = user.scope_list();
     let (session_id, refresh) = session::open(state, user, &scopes, None, device, amr).await?;
     let access = state
@@ -283,11 +307,10 @@ pub async fn sign_in(
         .issue(&user.email, &scopes, Some(session_id))
         .map_err(ApiError::internal)?;
     let session_seconds = state.settings.refresh_ttl.as_secs() as i64;
-    let mut response = html::see_other(next);
-    for cookie in jar.session(access.token, refresh.expose().to_owned(), session_seconds) {
-        response.cookie(cookie);
-    }
-    Ok(response.finish())
+    Ok(jar
+        .session(access.token, refresh.expose().to_owned(), session_seconds)
+        .into_iter()
+        .collect())
 }
 
 /// `POST /logout`: ends the session server-side (so its cookie is refused

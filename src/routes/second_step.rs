@@ -5,15 +5,18 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::authorize;
 use super::form::Form;
 use super::html::{self, SecondFactorPage};
 use super::login::{error_page, forged, sign_in};
 use crate::auth::second_factor::{self, Accepted};
 use crate::auth::{AuthError, refresh::sha256_hex};
+use crate::db;
 use crate::error::ApiError;
 use crate::http::client_address::device_of;
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
+use crate::http::middleware::{csp_with_form_target, csp_with_script};
 use crate::state::AppState;
 
 /// `GET /login/second-factor`
@@ -23,7 +26,9 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         return html::see_other("/login").finish();
     };
     match second_factor::find_challenge(&state, &token).await {
-        Ok(Some(_)) => form(&req, &state, StatusCode::OK, None),
+        Ok(Some((challenge, user))) => {
+            form(&req, &state, &challenge.next, user.id, StatusCode::OK, None).await
+        }
         Ok(None) => expired(jar),
         Err(e) => error_page(e.into()),
     }
@@ -53,9 +58,12 @@ pub async fn submit(
         return form(
             &req,
             &state,
+            &challenge.next,
+            user.id,
             StatusCode::BAD_REQUEST,
             Some("Enter the code from your authenticator app, or a recovery code."),
-        );
+        )
+        .await;
     }
     match second_factor::check_code(&state, &user, &code).await {
         Ok(Some(how)) => {
@@ -95,13 +103,18 @@ pub async fn submit(
             form(
                 &req,
                 &state,
+                &challenge.next,
+                user.id,
                 StatusCode::UNAUTHORIZED,
                 Some("That code is not right. Codes change every 30 seconds; each works once."),
             )
+            .await
         }
         Err(AuthError::Throttled { retry_after }) => {
             let wait = html::try_again_in(retry_after);
-            let mut response = form(&req, &state, StatusCode::TOO_MANY_REQUESTS, Some(&wait));
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            let next = &challenge.next;
+            let mut response = form(&req, &state, next, user.id, status, Some(&wait)).await;
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
@@ -111,25 +124,55 @@ pub async fn submit(
     }
 }
 
-fn form(
+/// The page, offering what `user_id` has: the code form for an
+/// authenticator app, the passkey button (with its script) for a passkey.
+/// `next` is where the sign-in goes on to, which the page's CSP must let
+/// the form's answer redirect to.
+async fn form(
     req: &HttpRequest,
     state: &AppState,
+    next: &str,
+    user_id: i64,
     status: StatusCode,
     error: Option<&str>,
 ) -> HttpResponse {
+    let has = db::run(&state.pool, move |conn| {
+        Ok((
+            db::second_factor::is_enabled(conn, user_id)?,
+            db::passkeys::has_any(conn, user_id)?,
+        ))
+    })
+    .await;
+    let (totp, passkey) = match has {
+        Ok(has) => has,
+        Err(e) => return error_page(e.into()),
+    };
+    let passkey = passkey && state.passkeys.is_some();
     let jar = BrowserCookies::new(&state.settings);
-    let (builder, csrf_token) = html::with_csrf(req, jar, status);
+    let (mut builder, csrf_token) = html::with_csrf(req, jar, status);
+    let target = authorize::form_target_of(state, next).await;
+    if passkey {
+        let policy = csp_with_script(target.as_deref());
+        builder.insert_header((header::CONTENT_SECURITY_POLICY, policy));
+    } else if let Some(origin) = target {
+        builder.insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            csp_with_form_target(&origin),
+        ));
+    }
     html::render(
         builder,
         &SecondFactorPage {
             error,
             csrf_token: &csrf_token,
+            totp,
+            passkey,
         },
     )
 }
 
 /// The challenge ran out (or the password changed meanwhile): start over.
-fn expired(jar: BrowserCookies) -> HttpResponse {
+fn expired(jar: BrowserCookies<'_>) -> HttpResponse {
     let cleared = jar.build(jar.second_factor_name(), String::new(), 0);
     html::see_other("/login?second_factor_expired=1")
         .cookie(cleared)

@@ -26,6 +26,7 @@ pub(super) fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let signer = start_signer(&settings)?;
     let hasher = Hasher::start(settings.hash_workers, settings.hash_queue, settings.argon2)?;
     let setup_token = setup_token_if_empty(&pool)?;
+    let passkeys = passkey_relying_party(&settings);
     Ok(AppState {
         pool,
         hasher,
@@ -34,9 +35,30 @@ pub(super) fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         address_limits: address_limits(&settings),
         settings,
         account_waiters: Default::default(),
+        throttled_accounts: Default::default(),
         setup_token,
         metrics: Metrics::default(),
+        passkeys,
     })
+}
+
+/// Passkeys are bound to the site's host name, which only
+/// `LATCHKEY_PUBLIC_URL` states reliably (a `Host` header is the client's
+/// to choose); without it they are off, and the log says so once.
+fn passkey_relying_party(settings: &Settings) -> Option<webauthn_rs::Webauthn> {
+    let Some(url) = &settings.public_url else {
+        tracing::warn!(
+            "passkeys are off: set LATCHKEY_PUBLIC_URL (the address people open) to offer them"
+        );
+        return None;
+    };
+    match crate::auth::passkeys::relying_party(url) {
+        Ok(relying_party) => Some(relying_party),
+        Err(e) => {
+            tracing::warn!("passkeys are off: {e}");
+            None
+        }
+    }
 }
 
 fn warn_if_secret_unused(settings: &Settings) {

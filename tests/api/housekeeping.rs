@@ -14,7 +14,7 @@ struct Count {
     n: i64,
 }
 
-fn rows(app: &TestApp, table: &str) -> i64 {
+pub fn rows(app: &TestApp, table: &str) -> i64 {
     diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
         .get_result::<Count>(&mut app.connection())
         .expect("count")

@@ -324,6 +324,17 @@ async fn every_documented_answer_matches_the_server() {
         .expect("post");
     call("post", "/userinfo", posted).await;
 
+    let (cookie, _) = crate::browser_flow::sign_in(&app, EMAIL).await;
+    for (path, cookie) in [
+        ("/auth/forward", ""),
+        ("/auth/forward", cookie.as_str()),
+        ("/auth/forward?scope=admin", cookie.as_str()),
+        ("/auth/forward?scope=a&scope=b", cookie.as_str()),
+    ] {
+        let response = app.get_with(path, &[("Cookie", cookie)]).await;
+        call("get", "/auth/forward", response).await;
+    }
+
     for path in [
         "/.well-known/jwks.json",
         "/.well-known/oauth-authorization-server",

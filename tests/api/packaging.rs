@@ -88,23 +88,38 @@ fn the_packaged_config_loads_and_points_at_the_packages_data_dir() {
     );
 }
 
+/// Keys whose example is only valid with another key's example set too.
+const NEEDS: &[(&str, &str)] = &[("cookie_domain", "public_url")];
+
 /// An operator who removes a `#` gets a working setting, not a start-up
-/// failure; the one exception is the empty `jwt_secret`, which must stay
-/// refused (the package ships no usable secret).
+/// failure (with the settings it needs, see [`NEEDS`]); the one exception
+/// is the empty `jwt_secret`, which must stay refused (the package ships
+/// no usable secret).
 #[test]
 fn every_example_in_the_packaged_config_is_accepted_when_uncommented() {
     let text = read("packaging/latchkey.toml");
+    let lines = setting_lines(&text);
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("latchkey.toml");
     let mut refused = Vec::new();
-    for (key, line, commented) in setting_lines(&text) {
+    for (key, _, commented) in &lines {
         if !commented {
             continue;
         }
-        let uncommented = text.replacen(&format!("# {line}"), &line, 1);
+        let needed: Vec<&str> = NEEDS
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, needs)| *needs)
+            .collect();
+        let mut uncommented = text.clone();
+        for (other, line, _) in &lines {
+            if other == key || needed.contains(&other.as_str()) {
+                uncommented = uncommented.replacen(&format!("# {line}"), line, 1);
+            }
+        }
         std::fs::write(&path, uncommented).expect("write");
         if let Err(e) = load(&path) {
-            refused.push((key, e));
+            refused.push((key.clone(), e));
         }
     }
     let keys: Vec<&str> = refused.iter().map(|(key, _)| key.as_str()).collect();

@@ -331,3 +331,29 @@ async fn an_attempt_answered_503_counts_as_no_failure() {
     }
     assert_throttled(app.login(EMAIL, WRONG).await).await;
 }
+
+/// Once the database has said an account must wait, this instance refuses
+/// its next attempts from memory: a guessing run's 429s cost no database
+/// round. Shown by taking the throttling table away meanwhile: an answer
+/// that needed it could not be a 429.
+#[tokio::test]
+async fn a_throttled_account_is_refused_without_asking_the_database_again() {
+    use diesel::RunQueryDsl;
+    let app = TestApp::spawn_with(|s| s.rate_limit = false).await;
+    for _ in 0..5 {
+        assert_eq!(app.login(EMAIL, WRONG).await.status(), 401);
+    }
+    assert_throttled(app.login(EMAIL, WRONG).await).await;
+
+    let mut conn = app.connection();
+    diesel::sql_query("ALTER TABLE login_failures RENAME TO login_failures_away")
+        .execute(&mut conn)
+        .expect("take the table away");
+    let refused = app.login(EMAIL, PASSWORD).await;
+    let status = refused.status();
+    diesel::sql_query("ALTER TABLE login_failures_away RENAME TO login_failures")
+        .execute(&mut conn)
+        .expect("put the table back");
+    assert_eq!(status, 429);
+    assert_throttled(refused).await;
+}

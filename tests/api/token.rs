@@ -1,4 +1,5 @@
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
@@ -312,9 +313,17 @@ async fn a_saturated_hasher_answers_503_with_retry_after_at_once() {
     );
     // At most one running and one queued can ever be admitted at once.
     assert!(statuses.iter().filter(|s| **s == 401).count() >= 1);
-    for response in refused {
+    for response in &refused {
         assert_eq!(response.headers()["retry-after"], "1");
     }
+    // Turning an attempt away cost no database write: the only throttling
+    // rows are those of the accounts whose attempt was checked (and failed).
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert_eq!(
+        crate::housekeeping::rows(&app, "login_failures"),
+        checked as i64,
+        "{statuses:?}"
+    );
 }
 
 /// The cost that makes one verification last about a second here.
@@ -387,4 +396,77 @@ async fn a_password_change_during_a_login_leaves_no_session_with_the_old_passwor
         app.login(EMAIL, "another long passphrase").await.status(),
         200
     );
+}
+
+/// A login that a full hashing pool turns away is answered without
+/// touching the database: `503` at once even while the throttling table
+/// is locked (a slow or busy database), where an attempt that had to be
+/// admitted first would wait for the lock.
+#[tokio::test]
+async fn a_login_turned_away_by_a_full_pool_waits_for_no_database() {
+    use diesel::RunQueryDsl;
+    let app = TestApp::spawn_with(|s| {
+        s.hash_workers = 1;
+        s.hash_queue = 1;
+        s.argon2 = SLOW_ARGON2;
+        s.rate_limit = false;
+    })
+    .await;
+    // Two slow verifications fill the pool (one running, one queued).
+    let busy: Vec<_> = (0..2)
+        .map(|i| {
+            let app = &app;
+            async move {
+                app.login(&format!("busy{i}@example.com"), "wrong password")
+                    .await
+            }
+        })
+        .collect();
+    let busy = futures_util::future::join_all(busy);
+    tokio::pin!(busy);
+    let mut filled = false;
+    for _ in 0..100 {
+        tokio::select! {
+            _ = &mut busy => panic!("the slow logins ended before the pool was seen full"),
+            () = tokio::time::sleep(Duration::from_millis(20)) => {}
+        }
+        let metrics = app.get("/metrics").await.text().await.expect("metrics");
+        if metrics.contains("latchkey_password_hash_jobs 2") {
+            filled = true;
+            break;
+        }
+    }
+    assert!(filled, "the pool never filled");
+
+    // Lock the throttling table, as a busy database would hold it.
+    let mut locker = app.connection();
+    let postgres = app.settings.database_url.url().starts_with("postgres");
+    let statements: &[&str] = if postgres {
+        &[
+            "BEGIN",
+            "LOCK TABLE login_failures IN ACCESS EXCLUSIVE MODE",
+        ]
+    } else {
+        &["BEGIN EXCLUSIVE"]
+    };
+    for statement in statements {
+        diesel::sql_query(*statement)
+            .execute(&mut locker)
+            .expect("lock the table");
+    }
+
+    let started = Instant::now();
+    let turned_away = app.login(EMAIL, "wrong password").await;
+    let took = started.elapsed();
+    diesel::sql_query("ROLLBACK")
+        .execute(&mut locker)
+        .expect("unlock");
+    assert_eq!(turned_away.status(), 503);
+    assert!(
+        took < Duration::from_millis(1500),
+        "answered after {took:?}: it waited for the database"
+    );
+    for response in busy.await {
+        assert_eq!(response.status(), 401);
+    }
 }

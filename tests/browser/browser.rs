@@ -210,12 +210,11 @@ impl ChromeDriver {
             if let Some(exit) = self.child.try_wait().expect("poll chromedriver") {
                 panic!("chromedriver exited before it was ready: {exit}");
             }
-            if let Ok(response) = http.get(&status_url).send().await {
-                if let Ok(body) = response.json::<serde_json::Value>().await {
-                    if body["value"]["ready"] == json!(true) {
-                        return;
-                    }
-                }
+            if let Ok(response) = http.get(&status_url).send().await
+                && let Ok(body) = response.json::<serde_json::Value>().await
+                && body["value"]["ready"] == json!(true)
+            {
+                return;
             }
             tokio::time::sleep(STATUS_POLL).await;
         }

@@ -9,6 +9,7 @@
 
 mod application;
 mod browser;
+mod passkeys;
 mod sign_in;
 #[path = "../support/mod.rs"]
 #[expect(

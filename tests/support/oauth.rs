@@ -134,6 +134,11 @@ impl Browser {
         }
     }
 
+    /// The server's base URL, `http://host:port`.
+    pub fn base_url(&self) -> String {
+        self.base.clone()
+    }
+
     fn absolute(&self, target: &str) -> String {
         if target.starts_with('/') {
             format!("{}{target}", self.base)

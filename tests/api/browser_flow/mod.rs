@@ -6,7 +6,7 @@ mod account_actions;
 mod first_visit;
 mod login_page;
 mod logout;
-mod renewal;
+pub mod renewal;
 mod setup;
 mod sign_in;
 

@@ -9,7 +9,7 @@ use crate::support::{EMAIL, TestApp, set_cookies};
 
 /// Cookies whose access token has expired (beyond any leeway) but whose
 /// refresh token is valid.
-async fn expired_access_cookie(app: &TestApp) -> String {
+pub async fn expired_access_cookie(app: &TestApp) -> String {
     let (_, cookies) = sign_in(app, EMAIL).await;
     let access = &cookies["latchkey_session"].value;
     let mut claims = jsonwebtoken::dangerous::insecure_decode::<Value>(access)
