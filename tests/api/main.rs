@@ -29,6 +29,7 @@ mod oauth2_client;
 mod oidc;
 mod openapi;
 mod outage;
+mod packaging;
 mod passkeys;
 mod postgres;
 mod process;

@@ -151,8 +151,10 @@ fn deploy_file(name: &str) -> PathBuf {
 fn units_for_verify() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let service = std::fs::read_to_string(deploy_file("latchkey.service")).expect("service");
-    assert!(service.contains("ExecStart=/usr/local/bin/latchkey serve"));
-    let service = service.replace("/usr/local/bin/latchkey", env!("CARGO_BIN_EXE_latchkey"));
+    assert!(
+        service.contains("ExecStart=/usr/bin/latchkey --config /etc/latchkey/latchkey.toml serve")
+    );
+    let service = service.replace("/usr/bin/latchkey", env!("CARGO_BIN_EXE_latchkey"));
     std::fs::write(dir.path().join("latchkey.service"), service).expect("write");
     std::fs::copy(
         deploy_file("latchkey.socket"),
@@ -226,6 +228,6 @@ fn systemd_waits_longer_than_the_shutdown_timeout() {
         "TimeoutStopSec={stop:?}"
     );
     assert_eq!(setting("Type"), "notify");
-    assert_eq!(setting("DynamicUser"), "yes");
+    assert_eq!(setting("User"), "latchkey");
     assert_eq!(setting("StateDirectory"), "latchkey");
 }
