@@ -223,19 +223,18 @@ async fn a_cookie_domain_shares_the_access_cookie_alone_with_its_subdomains() {
         .expect("csrf cookie")
         .value;
     let csrf_cookie = format!("__Host-latchkey_csrf={csrf}");
+    let sign_in_to = async |next: &str| {
+        let fields = [
+            ("username", EMAIL),
+            ("password", PASSWORD),
+            ("csrf_token", &csrf),
+            ("next", next),
+        ];
+        app.post_form_with("/login", &fields, &[("Cookie", &csrf_cookie)])
+            .await
+    };
     let next = "https://wiki.example.test/page?id=7";
-    let response = app
-        .post_form_with(
-            "/login",
-            &[
-                ("username", EMAIL),
-                ("password", PASSWORD),
-                ("csrf_token", &csrf),
-                ("next", next),
-            ],
-            &[("Cookie", &csrf_cookie)],
-        )
-        .await;
+    let response = sign_in_to(next).await;
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), next);
     let cookies = set_cookies(&response);
@@ -275,19 +274,7 @@ async fn a_cookie_domain_shares_the_access_cookie_alone_with_its_subdomains() {
         "http://wiki.example.test/",
     ];
     for next in off_domain {
-        let response = app
-            .post_form_with(
-                "/login",
-                &[
-                    ("username", EMAIL),
-                    ("password", PASSWORD),
-                    ("csrf_token", &csrf),
-                    ("next", next),
-                ],
-                &[("Cookie", &csrf_cookie)],
-            )
-            .await;
-        assert_eq!(location(&response), "/", "{next}");
+        assert_eq!(location(&sign_in_to(next).await), "/", "{next}");
     }
 
     // Signing out clears the shared cookie where it was set.
