@@ -174,25 +174,23 @@ async fn check_account(
         match admission {
             Admission::Admitted => break (Attempt::new(state, key, account.clone()), user),
             Admission::Wait(ms) => {
-                if key == account {
-                    state
-                        .throttled_accounts
-                        .remember(&account, ms, clock::now_millis());
-                }
                 tracing::info!(
                     event = "login_throttled",
                     scope = "account",
                     "too many failed logins for this account"
                 );
                 // The account's own counter, not a trusted device's.
-                if key == account
-                    && let Some(email) = &notice_to
-                {
-                    crate::mail::notify(
-                        state,
-                        email.as_str(),
-                        crate::mail::Notice::AccountThrottled,
-                    );
+                if key == account {
+                    state
+                        .throttled_accounts
+                        .remember(&account, ms, clock::now_millis());
+                    if let Some(email) = &notice_to {
+                        crate::mail::notify(
+                            state,
+                            email.as_str(),
+                            crate::mail::Notice::AccountThrottled,
+                        );
+                    }
                 }
                 return Err(AuthError::Throttled {
                     retry_after: (ms as u64).div_ceil(1000).max(1),
