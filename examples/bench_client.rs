@@ -25,6 +25,12 @@
 //!   measured) and then refreshes the application's token in a loop, with
 //!   HTTP Basic client auth; 200 needs an id_token when BENCH_SCOPE has
 //!   openid (else 2).
+//! `bench_client apptoken URL EMAIL PASSWORD 1 SECONDS`
+//!   one code flow as above; prints the application's access token (for a
+//!   fixed-request generator to call /userinfo with), not a summary.
+//!
+//! With BENCH_NEW_CONNECTIONS=1 every request opens a new connection (no
+//! keep-alive), as browsers arriving one by one do.
 //!
 //! The two application modes read BENCH_CLIENT_ID, BENCH_CLIENT_SECRET,
 //! BENCH_REDIRECT_URI and BENCH_SCOPE (default `openid`) from the
@@ -50,6 +56,7 @@ struct TokenResponse {
 /// An application's token response (the refresh token may not rotate).
 #[derive(Deserialize)]
 struct AppTokenResponse {
+    access_token: String,
     refresh_token: Option<String>,
     id_token: Option<String>,
 }
@@ -116,7 +123,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, mode, url, email, password, concurrency, seconds] = &args[..] else {
         eprintln!(
-            "usage: bench_client refresh|login|codeflow|coderefresh URL EMAIL PASSWORD CONCURRENCY SECONDS"
+            "usage: bench_client refresh|login|codeflow|coderefresh|apptoken URL EMAIL PASSWORD CONCURRENCY SECONDS"
         );
         std::process::exit(2);
     };
@@ -131,7 +138,7 @@ fn main() {
         .build()
         .expect("runtime");
     let app = match mode.as_str() {
-        "codeflow" | "coderefresh" => match App::from_env() {
+        "codeflow" | "coderefresh" | "apptoken" => match App::from_env() {
             Ok(app) => Some(app),
             Err(why) => {
                 eprintln!("bench_client {mode}: {why}");
@@ -140,14 +147,28 @@ fn main() {
         },
         _ => None,
     };
+    let new_connections = std::env::var("BENCH_NEW_CONNECTIONS").is_ok_and(|v| v == "1");
     let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(concurrency)
+        .pool_max_idle_per_host(if new_connections { 0 } else { concurrency })
         // The flows follow redirects themselves, cookies and all.
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
         .build()
         .expect("client");
 
+    if let (Some(app), "apptoken") = (&app, mode.as_str()) {
+        match runtime.block_on(code_flow(&client, url, email, password, app)) {
+            Ok(tokens) => println!("{}", tokens.access_token),
+            Err(failure) => {
+                eprintln!(
+                    "bench_client apptoken: the sign-in failed ({}): {}",
+                    failure.status, failure.why
+                );
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
     let (by_status, elapsed) = runtime.block_on(async {
         // Refresh chains log in first; that setup is not what is measured.
         let mut first_tokens = Vec::new();

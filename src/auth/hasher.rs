@@ -230,6 +230,13 @@ impl Drop for InFlight {
 /// 5 keeps requests quick without letting cheap 503s crowd out hashing.
 const HASHING_NICENESS: i32 = 5;
 
+/// How long a hashing thread keeps its argon2 memory (19 MiB at the
+/// default cost) with no job to run. Logins one after the other (even one
+/// client at a time) keep it, and so pay no page faults; a server between
+/// bursts goes back to its idle size. Allocating it afresh costs about a
+/// millisecond, on the first login after a pause.
+const KEEP_MEMORY_WHILE_IDLE: Duration = Duration::from_secs(1);
+
 /// The jobs and the idle workers, shared by the pool's threads.
 struct Shared {
     state: Mutex<State>,
@@ -311,9 +318,18 @@ fn work(shared: &Shared, index: usize) {
             return;
         } else {
             state.idle.push(index);
-            state = shared.wake[index]
-                .wait_while(state, |s| s.idle.contains(&index))
+            let (guard, waited) = shared.wake[index]
+                .wait_timeout_while(state, KEEP_MEMORY_WHILE_IDLE, |s| s.idle.contains(&index))
                 .unwrap_or_else(PoisonError::into_inner);
+            state = guard;
+            if waited.timed_out() && state.idle.contains(&index) {
+                drop(state);
+                password::release_kept_memory();
+                // Picked meanwhile, it finds itself out of `idle` at once.
+                state = shared.wake[index]
+                    .wait_while(shared.lock(), |s| s.idle.contains(&index))
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
         }
     }
 }
@@ -398,5 +414,19 @@ mod tests {
         assert_eq!(hasher.in_flight(), 0);
         let name = within(hasher.submit(worker_name)).await;
         assert_eq!(name.ok().as_deref(), Some("latchkey-hash-0"));
+    }
+
+    #[tokio::test]
+    async fn a_worker_idle_for_a_while_gives_its_argon2_memory_back() {
+        let hasher = Hasher::start(1, 1, CHEAP).expect("start");
+        let stored = password::hash(CHEAP, &Password::for_login("secret")).expect("hash");
+        let verified = hasher.verify(Password::for_login("secret"), stored).await;
+        assert!(matches!(verified, Ok(Verification::Match { .. })));
+        let kept = hasher.submit(password::kept_memory_blocks).await;
+        assert!(kept.expect("admitted") > 0, "kept between logins");
+
+        tokio::time::sleep(KEEP_MEMORY_WHILE_IDLE + Duration::from_millis(500)).await;
+        let kept = hasher.submit(password::kept_memory_blocks).await;
+        assert_eq!(kept.expect("admitted"), 0, "given back after a pause");
     }
 }

@@ -76,6 +76,25 @@ thread_local! {
     static ARGON2_MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
 }
 
+/// glibc serves every allocation of 32 MiB or more with a mapping of its
+/// own, returned to the system when freed, whatever its mmap threshold
+/// has become. The kept memory asks for that much room (address space
+/// only: just the blocks used ever become resident), so that
+/// [`release_kept_memory`] really gives it back.
+const ALWAYS_MAPPED_BLOCKS: usize = 32 * 1024 + 1;
+
+/// Gives this thread's kept argon2 memory back to the system. Hashing
+/// threads call it once they have been idle a while, so that a server
+/// between bursts of logins holds no hashing memory.
+pub fn release_kept_memory() {
+    ARGON2_MEMORY.with_borrow_mut(|memory| *memory = Vec::new());
+}
+
+/// How many argon2 blocks this thread keeps (for tests).
+pub fn kept_memory_blocks() -> usize {
+    ARGON2_MEMORY.with_borrow(Vec::len)
+}
+
 /// What the argon2 crate's `verify_password` does (same algorithm,
 /// version, parameters and output length as the stored hash, and a
 /// constant-time comparison), but in this thread's kept memory.
@@ -108,7 +127,9 @@ fn verify_argon2(cost: Argon2Cost, password: &Password, stored: &str) -> bool {
     let hashed = if blocks <= kept {
         ARGON2_MEMORY.with_borrow_mut(|memory| {
             if memory.len() < blocks {
-                memory.resize(blocks, Block::new());
+                let mut fresh = Vec::with_capacity(blocks.max(ALWAYS_MAPPED_BLOCKS));
+                fresh.resize(blocks, Block::new());
+                *memory = fresh;
             }
             argon2.hash_password_into_with_memory(pwd, salt, &mut computed, &mut memory[..blocks])
         })

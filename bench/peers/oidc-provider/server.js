@@ -60,8 +60,8 @@ const provider = new Provider(issuer, {
   jwks: { keys: [signingKey] },
   cookies: { keys: [randomBytes(32).toString('base64url')] },
   pkce: { required: () => true },
-  // latchkey's path, so the load client needs no per-server URL.
-  routes: { authorization: '/authorize' },
+  // latchkey's paths, so the load client needs no per-server URL.
+  routes: { authorization: '/authorize', userinfo: '/userinfo' },
   features: { devInteractions: { enabled: false } },
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   findAccount: (_ctx, sub) =>
