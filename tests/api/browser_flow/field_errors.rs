@@ -1,8 +1,11 @@
 //! A form's error names its field: that field, and only that one, is
 //! `aria-invalid`, described by the error text and given the focus.
 
+use latchkey::auth::totp;
+use latchkey::db::{second_factor, users};
+
 use super::open_login;
-use crate::support::{EMAIL, TestApp, set_cookies};
+use crate::support::{Browser, EMAIL, PASSWORD, TestApp, hidden_value, set_cookies};
 
 /// The opening tag of the `<input>` whose id is `id`.
 fn input_tag<'a>(html: &'a str, id: &str) -> &'a str {
@@ -119,4 +122,72 @@ async fn a_login_error_marks_the_field_to_fix() {
     let wrong = submit(EMAIL, "not the password").await;
     assert_in_error(&wrong, "password", "form-error");
     assert_not_in_error(&wrong, "username");
+}
+
+#[tokio::test]
+async fn an_account_form_error_marks_the_field_to_fix() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    assert_eq!(
+        browser.sign_in("/login", EMAIL, PASSWORD).await.status(),
+        303
+    );
+    let page = browser.get("/").await.text().await.expect("body");
+    assert!(!page.contains("aria-invalid"), "no error, nothing marked");
+    let csrf = hidden_value(&page, "csrf_token").expect("csrf");
+    let change = async |current: &str, new: &str, again: &str| {
+        browser
+            .post(
+                "/account/password",
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("current_password", current),
+                    ("new_password", new),
+                    ("new_password_confirm", again),
+                ],
+            )
+            .await
+            .text()
+            .await
+            .expect("body")
+    };
+    const NEW: &str = "a brand new passphrase for alice";
+
+    let short = change(PASSWORD, "short", "short").await;
+    assert_in_error(&short, "new_password", "password-error");
+    assert_not_in_error(&short, "current_password");
+
+    let wrong = change("not my password at all", NEW, NEW).await;
+    assert_in_error(&wrong, "current_password", "password-error");
+    assert_not_in_error(&wrong, "new_password");
+
+    // With an authenticator app on, its "turn off" form marks its own fields.
+    let mut conn = app.connection();
+    let alice = users::find_by_email(&mut conn, EMAIL)
+        .expect("look up alice")
+        .expect("alice");
+    second_factor::start_totp(&mut conn, alice.id, &totp::new_secret()).expect("a key");
+    second_factor::enable_totp(&mut conn, alice.id, 0, &[]).expect("enabled");
+    let turn_off = async |password: &str, code: &str| {
+        browser
+            .post(
+                "/account/totp/disable",
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("password", password),
+                    ("code", code),
+                ],
+            )
+            .await
+            .text()
+            .await
+            .expect("body")
+    };
+    let no_code = turn_off(PASSWORD, "").await;
+    assert_in_error(&no_code, "totp_code", "totp-error");
+    assert_not_in_error(&no_code, "totp_password");
+    assert_not_in_error(&no_code, "current_password");
+    let wrong = turn_off("not my password at all", "123456").await;
+    assert_in_error(&wrong, "totp_password", "totp-error");
+    assert_not_in_error(&wrong, "totp_code");
 }
