@@ -17,7 +17,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::form::Form;
-use super::html::{self, AccountPage, GrantLine, PasskeyLine, SessionLine};
+use super::html::{self, AccountPage, GrantLine, InError, PasskeyLine, SessionLine};
 use super::login::{error_page, forged};
 use super::user_agent;
 use crate::auth::{AuthError, authenticate};
@@ -93,7 +93,7 @@ pub(super) async fn render(
     caller: &Caller,
     status: StatusCode,
     notice: Option<&str>,
-    password_error: Option<&str>,
+    password_error: Option<(&str, InError)>,
 ) -> HttpResponse {
     render_with(req, state, caller, status, notice, password_error, None).await
 }
@@ -104,8 +104,8 @@ pub(super) async fn render_with(
     caller: &Caller,
     status: StatusCode,
     notice: Option<&str>,
-    password_error: Option<&str>,
-    totp_error: Option<&str>,
+    password_error: Option<(&str, InError)>,
+    totp_error: Option<(&str, InError)>,
 ) -> HttpResponse {
     let user_id = caller.user.id;
     let listed = db::run(&state.pool, move |conn| {
@@ -175,12 +175,15 @@ pub(super) async fn render_with(
         session_ends_text: readable_time(session_ends),
         csrf_token: &csrf_token,
         notice,
-        password_error,
+        password_error: password_error.map(|(text, _)| text),
+        in_error: password_error
+            .or(totp_error)
+            .map_or(InError::NONE, |(_, field)| field),
         min_length: state.settings.password_min_length,
         sessions,
         grants,
         second_factor,
-        totp_error,
+        totp_error: totp_error.map(|(text, _)| text),
         passkeys,
     };
     html::render(builder, &page)
@@ -223,6 +226,9 @@ pub(super) fn readable_time(unix: i64) -> String {
 
 /// Why a password check on the account page did not pass.
 pub(super) enum Refused {
+    /// The password is not right: shown beside the form, whose password
+    /// field is then the one in error.
+    WrongPassword(String),
     /// Shown on the page beside the form.
     Page(StatusCode, String),
     Error(ApiError),
@@ -245,8 +251,7 @@ pub(super) async fn check_password(
                 user_id = caller.user.id,
                 "wrong password on the account page"
             );
-            Err(Refused::Page(
-                StatusCode::UNAUTHORIZED,
+            Err(Refused::WrongPassword(
                 "Your password is not right.".to_owned(),
             ))
         }

@@ -9,11 +9,63 @@ use askama::Template;
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
 
+/// A field a form's error can be about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Email,
+    /// The password of a sign-in, or the current one on the account page.
+    Password,
+    /// A new password (setup, reset, account).
+    NewPassword,
+    /// Its repetition.
+    NewPasswordConfirm,
+    /// A new password and its repetition, which differ: both are retyped.
+    BothNewPasswords,
+    /// The password of the account page's "turn off" second-factor form.
+    SecondFactorPassword,
+    /// The code of that form.
+    SecondFactorCode,
+}
+
+/// The field a page's error is about, if any: the page marks it
+/// `aria-invalid`, ties it to the error text and puts the focus there, so
+/// a person who cannot see the page hears what to fix and lands on it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InError(Option<Field>);
+
+impl InError {
+    /// No field in error (no error, or one about the whole form).
+    pub const NONE: Self = Self(None);
+
+    pub fn field(field: Field) -> Self {
+        Self(Some(field))
+    }
+
+    /// Whether `field` is in error: the two new passwords stand or fall
+    /// together.
+    pub fn is(self, field: Field) -> bool {
+        match self.0 {
+            Some(Field::BothNewPasswords) => {
+                matches!(field, Field::NewPassword | Field::NewPasswordConfirm)
+            }
+            Some(in_error) => in_error == field,
+            None => false,
+        }
+    }
+
+    /// Whether any field is in error (then it, not the page's first
+    /// field, takes the focus).
+    pub fn any(self) -> bool {
+        self.0.is_some()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "login.html")]
 pub struct LoginPage<'a> {
     pub notice: Option<&'a str>,
     pub error: Option<&'a str>,
+    pub in_error: InError,
     pub email: &'a str,
     pub csrf_token: &'a str,
     pub next: &'a str,
@@ -38,6 +90,8 @@ pub struct AccountPage<'a> {
     /// `Some(recovery codes left)` when an authenticator app is on.
     pub second_factor: Option<i64>,
     pub totp_error: Option<&'a str>,
+    /// The field `password_error` or `totp_error` is about.
+    pub in_error: InError,
     /// `None` when the server offers no passkeys.
     pub passkeys: Option<Vec<PasskeyLine>>,
 }
@@ -73,6 +127,7 @@ pub struct GrantLine {
 #[template(path = "setup.html")]
 pub struct SetupPage<'a> {
     pub error: Option<&'a str>,
+    pub in_error: InError,
     pub email: &'a str,
     pub token: &'a str,
     pub csrf_token: &'a str,

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::authorize;
 use super::end_session;
 use super::form::Form;
-use super::html::{self, LoginPage};
+use super::html::{self, Field, InError, LoginPage};
 use super::next_path::safe_next;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::{account_key, authenticate, device};
@@ -68,7 +68,7 @@ async fn login_form(
     state: &AppState,
     status: StatusCode,
     notice: Option<&str>,
-    error: Option<&str>,
+    error: Option<(&str, InError)>,
     email: &str,
     next: &str,
 ) -> HttpResponse {
@@ -89,7 +89,8 @@ async fn login_form(
     }
     let page = LoginPage {
         notice,
-        error,
+        error: error.map(|(text, _)| text),
+        in_error: error.map_or(InError::NONE, |(_, field)| field),
         email,
         csrf_token: &csrf_token,
         next,
@@ -136,7 +137,7 @@ pub async fn submit(
             &state,
             StatusCode::BAD_REQUEST,
             None,
-            Some(EMPTY_FIELDS),
+            Some((EMPTY_FIELDS, first_empty(email))),
             email,
             &next,
         )
@@ -160,17 +161,19 @@ pub async fn submit(
         }
         Err(ApiError::InvalidCredentials) => {
             tracing::info!(event = "login_failed", via = "form", client = %client, "sign-in refused");
-            let message = if no_account_yet(&state).await {
-                NO_ACCOUNT_YET
+            // A refused password is the field to retype (the email stays
+            // filled in); "no account yet" is about the server, not the form.
+            let error = if no_account_yet(&state).await {
+                (NO_ACCOUNT_YET, InError::NONE)
             } else {
-                WRONG_CREDENTIALS
+                (WRONG_CREDENTIALS, InError::field(Field::Password))
             };
             login_form(
                 &req,
                 &state,
                 StatusCode::UNAUTHORIZED,
                 None,
-                Some(message),
+                Some(error),
                 email,
                 &next,
             )
@@ -183,7 +186,7 @@ pub async fn submit(
                 &state,
                 StatusCode::TOO_MANY_REQUESTS,
                 None,
-                Some(&wait),
+                Some((&wait, InError::NONE)),
                 email,
                 &next,
             )
@@ -195,6 +198,15 @@ pub async fn submit(
         }
         Err(e) => error_page(e),
     }
+}
+
+/// The first of the two sign-in fields left empty.
+fn first_empty(email: &str) -> InError {
+    InError::field(if email.trim().is_empty() {
+        Field::Email
+    } else {
+        Field::Password
+    })
 }
 
 /// Whether the server started without users and still has none: then no

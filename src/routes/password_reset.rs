@@ -11,7 +11,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::form::Form;
-use super::html;
+use super::html::{self, Field, InError};
 use super::login::{error_page, forged};
 use crate::auth::credentials::{Email, Password};
 use crate::auth::password_link::{self, LinkToken};
@@ -32,6 +32,7 @@ struct ForgotPage<'a> {
     mail_on: bool,
     notice: Option<&'a str>,
     error: Option<&'a str>,
+    in_error: InError,
     email: &'a str,
     csrf_token: &'a str,
 }
@@ -42,6 +43,7 @@ struct ResetPage<'a> {
     email: &'a str,
     token: &'a str,
     error: Option<&'a str>,
+    in_error: InError,
     csrf_token: &'a str,
     min_length: usize,
 }
@@ -77,7 +79,7 @@ pub async fn forgot_submit(
     };
     let typed = form.take("email").unwrap_or_default();
     let Ok(email) = Email::parse(&typed) else {
-        let error = Some("Enter a valid email address.");
+        let error = Some(("Enter a valid email address.", InError::field(Field::Email)));
         return forgot_form(&req, &state, StatusCode::BAD_REQUEST, None, error, &typed);
     };
     let client = client_address(&req, &state.settings.trusted_proxies);
@@ -94,7 +96,7 @@ pub async fn forgot_submit(
                 &state,
                 StatusCode::TOO_MANY_REQUESTS,
                 None,
-                Some(&text),
+                Some((&text, InError::NONE)),
                 email.as_str(),
             );
             response
@@ -165,22 +167,22 @@ pub async fn reset_submit(
     };
     let new = form.take("new_password").unwrap_or_default();
     let confirm = form.take("new_password_confirm").unwrap_or_default();
-    let refuse = |message: &str| {
+    let refuse = |message: &str, field: Field| {
         reset_form(
             &req,
             &state,
             StatusCode::BAD_REQUEST,
             &email,
             &token,
-            Some(message),
+            Some((message, InError::field(field))),
         )
     };
     if new != confirm {
-        return refuse("The two passwords differ.");
+        return refuse("The two passwords differ.", Field::BothNewPasswords);
     }
     let password = match Password::new_checked(&new, state.settings.password_min_length) {
         Ok(password) => password,
-        Err(e) => return refuse(&html::sentence(&e.to_string())),
+        Err(e) => return refuse(&html::sentence(&e.to_string()), Field::NewPassword),
     };
     let hash = match state.hasher.hash(password).await {
         Ok(hash) => hash,
@@ -227,7 +229,7 @@ fn forgot_form(
     state: &AppState,
     status: StatusCode,
     notice: Option<&str>,
-    error: Option<&str>,
+    error: Option<(&str, InError)>,
     email: &str,
 ) -> HttpResponse {
     let jar = BrowserCookies::new(&state.settings);
@@ -235,7 +237,8 @@ fn forgot_form(
     let page = ForgotPage {
         mail_on: state.mail.is_some(),
         notice,
-        error,
+        error: error.map(|(text, _)| text),
+        in_error: error.map_or(InError::NONE, |(_, field)| field),
         email,
         csrf_token: &csrf_token,
     };
@@ -244,7 +247,14 @@ fn forgot_form(
 
 /// `410 Gone`: the forgot form, saying the link is dead.
 fn dead_link(req: &HttpRequest, state: &AppState) -> HttpResponse {
-    forgot_form(req, state, StatusCode::GONE, None, Some(DEAD_LINK), "")
+    forgot_form(
+        req,
+        state,
+        StatusCode::GONE,
+        None,
+        Some((DEAD_LINK, InError::NONE)),
+        "",
+    )
 }
 
 fn reset_form(
@@ -253,14 +263,15 @@ fn reset_form(
     status: StatusCode,
     email: &str,
     token: &LinkToken,
-    error: Option<&str>,
+    error: Option<(&str, InError)>,
 ) -> HttpResponse {
     let jar = BrowserCookies::new(&state.settings);
     let (builder, csrf_token) = html::with_csrf(req, jar, status);
     let page = ResetPage {
         email,
         token: token.expose(),
-        error,
+        error: error.map(|(text, _)| text),
+        in_error: error.map_or(InError::NONE, |(_, field)| field),
         csrf_token: &csrf_token,
         min_length: state.settings.password_min_length,
     };

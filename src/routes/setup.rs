@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::form::Form;
-use super::html::{self, SetupPage};
+use super::html::{self, Field, InError, SetupPage};
 use super::login::{error_page, forged, sign_in};
 use crate::auth::credentials::{Email, Password};
 use crate::db::{self, users};
@@ -52,26 +52,26 @@ pub async fn submit(
         return forged(&why, "/setup");
     }
     let email_input = form.username.as_str();
-    let refuse = |message: &str| {
+    let refuse = |message: &str, field: Field| {
         setup_form(
             &req,
             &state,
             StatusCode::BAD_REQUEST,
-            Some(message),
+            Some((message, InError::field(field))),
             email_input,
             token,
         )
     };
     let Ok(email) = Email::parse(email_input) else {
-        return refuse("Enter a valid email address.");
+        return refuse("Enter a valid email address.", Field::Email);
     };
     let password = form.password.as_str();
     if Some(password) != form.password_confirm.as_deref() {
-        return refuse("The two passwords differ.");
+        return refuse("The two passwords differ.", Field::BothNewPasswords);
     }
     let password = match Password::new_checked(password, state.settings.password_min_length) {
         Ok(password) => password,
-        Err(e) => return refuse(&html::sentence(&e.to_string())),
+        Err(e) => return refuse(&html::sentence(&e.to_string()), Field::NewPassword),
     };
     let hash = match state.hasher.hash(password).await {
         Ok(hash) => hash,
@@ -149,14 +149,15 @@ fn setup_form(
     req: &HttpRequest,
     state: &AppState,
     status: StatusCode,
-    error: Option<&str>,
+    error: Option<(&str, InError)>,
     email: &str,
     token: &str,
 ) -> HttpResponse {
     let jar = BrowserCookies::new(&state.settings);
     let (builder, csrf_token) = html::with_csrf(req, jar, status);
     let page = SetupPage {
-        error,
+        error: error.map(|(text, _)| text),
+        in_error: error.map_or(InError::NONE, |(_, field)| field),
         email,
         token,
         csrf_token: &csrf_token,

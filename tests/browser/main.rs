@@ -7,8 +7,13 @@
 //! Without Chromium and chromedriver on the machine each test says so loudly
 //! on stderr and returns; `.ci/run` installs them, so CI always runs it.
 
+mod accessibility;
 mod application;
+mod axe;
 mod browser;
+mod keyboard_only;
+mod keys;
+mod layout;
 mod passkeys;
 mod password_reset;
 mod sign_in;

@@ -13,7 +13,7 @@ use crate::auth::passkeys::{self, NAME_MAX_CHARS, PasskeyError};
 use crate::db::{self, passkeys as store};
 use crate::error::ApiError;
 use crate::http::extract::{BrowserCaller, Caller};
-use crate::routes::html;
+use crate::routes::html::{self, InError};
 use crate::routes::login::error_page;
 use crate::routes::passkey_json::{self, error, go_to, refused};
 use crate::state::AppState;
@@ -131,7 +131,9 @@ pub async fn remove_passkey(
     let password = form.take("password").unwrap_or_default();
     let credential_id = form.take("credential_id").unwrap_or_default();
     let refuse = async |status: StatusCode, message: &str| {
-        render_with(&req, &state, &caller, status, None, None, Some(message)).await
+        // The error sits above the list of passkeys, not beside one.
+        let error = Some((message, InError::NONE));
+        render_with(&req, &state, &caller, status, None, None, error).await
     };
     if password.is_empty() {
         return refuse(
@@ -142,6 +144,9 @@ pub async fn remove_passkey(
     }
     match check_password(&req, &state, &caller, &password).await {
         Ok(()) => {}
+        Err(Refused::WrongPassword(message)) => {
+            return refuse(StatusCode::UNAUTHORIZED, &message).await;
+        }
         Err(Refused::Page(status, message)) => return refuse(status, &message).await,
         Err(Refused::Error(e)) => return error_page(e),
     }

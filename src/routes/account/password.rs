@@ -8,7 +8,7 @@ use crate::auth::credentials::Password;
 use crate::db::{self, sessions, users};
 use crate::error::ApiError;
 use crate::http::extract::BrowserCaller;
-use crate::routes::html;
+use crate::routes::html::{self, Field, InError};
 use crate::routes::login::error_page;
 use crate::state::AppState;
 
@@ -29,26 +29,43 @@ pub async fn change_password(
     let current = form.take("current_password").unwrap_or_default();
     let new = form.take("new_password").unwrap_or_default();
     let confirm = form.take("new_password_confirm").unwrap_or_default();
-    let refuse = async |status: StatusCode, message: &str| {
-        render(&req, &state, &caller, status, None, Some(message)).await
+    let refuse = async |status: StatusCode, message: &str, field: InError| {
+        render(&req, &state, &caller, status, None, Some((message, field))).await
     };
+    let bad_request = StatusCode::BAD_REQUEST;
     if current.is_empty() || new.is_empty() {
+        let empty = if current.is_empty() {
+            Field::Password
+        } else {
+            Field::NewPassword
+        };
         return refuse(
-            StatusCode::BAD_REQUEST,
+            bad_request,
             "Enter your current password and a new one.",
+            InError::field(empty),
         )
         .await;
     }
     if new != confirm {
-        return refuse(StatusCode::BAD_REQUEST, "The two new passwords differ.").await;
+        let both = InError::field(Field::BothNewPasswords);
+        return refuse(bad_request, "The two new passwords differ.", both).await;
     }
     let new = match Password::new_checked(&new, state.settings.password_min_length) {
         Ok(password) => password,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, &html::sentence(&e.to_string())).await,
+        Err(e) => {
+            let field = InError::field(Field::NewPassword);
+            return refuse(bad_request, &html::sentence(&e.to_string()), field).await;
+        }
     };
     match check_password(&req, &state, &caller, &current).await {
         Ok(()) => {}
-        Err(Refused::Page(status, message)) => return refuse(status, &message).await,
+        Err(Refused::WrongPassword(message)) => {
+            let field = InError::field(Field::Password);
+            return refuse(StatusCode::UNAUTHORIZED, &message, field).await;
+        }
+        Err(Refused::Page(status, message)) => {
+            return refuse(status, &message, InError::NONE).await;
+        }
         Err(Refused::Error(e)) => return error_page(e),
     }
     let hash = match state.hasher.hash(new).await {

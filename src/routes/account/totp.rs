@@ -10,7 +10,7 @@ use crate::db::{self, second_factor};
 use crate::error::ApiError;
 use crate::http::cookies::BrowserCookies;
 use crate::http::extract::{BrowserCaller, Caller};
-use crate::routes::html::{self, RecoveryCodesPage, TotpSetupPage};
+use crate::routes::html::{self, Field, InError, RecoveryCodesPage, TotpSetupPage};
 use crate::routes::login::error_page;
 use crate::state::AppState;
 
@@ -146,24 +146,46 @@ pub async fn disable_totp(
         };
     let password = form.take("password").unwrap_or_default();
     let code = form.take("code").unwrap_or_default();
-    let refuse = async |status: StatusCode, message: &str| {
-        render_with(&req, &state, &caller, status, None, None, Some(message)).await
+    let refuse = async |status: StatusCode, message: &str, field: InError| {
+        let error = Some((message, field));
+        render_with(&req, &state, &caller, status, None, None, error).await
     };
     if password.is_empty() || code.trim().is_empty() {
-        return refuse(StatusCode::BAD_REQUEST, "Enter your password and a code.").await;
+        let empty = if password.is_empty() {
+            Field::SecondFactorPassword
+        } else {
+            Field::SecondFactorCode
+        };
+        let field = InError::field(empty);
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "Enter your password and a code.",
+            field,
+        )
+        .await;
     }
     match check_password(&req, &state, &caller, &password).await {
         Ok(()) => {}
-        Err(Refused::Page(status, message)) => return refuse(status, &message).await,
+        Err(Refused::WrongPassword(message)) => {
+            let field = InError::field(Field::SecondFactorPassword);
+            return refuse(StatusCode::UNAUTHORIZED, &message, field).await;
+        }
+        Err(Refused::Page(status, message)) => {
+            return refuse(status, &message, InError::NONE).await;
+        }
         Err(Refused::Error(e)) => return error_page(e),
     }
     match crate::auth::second_factor::check_code(&state, &caller.user, &code).await {
         Ok(Some(_)) => {}
-        Ok(None) => return refuse(StatusCode::UNAUTHORIZED, "That code is not right.").await,
+        Ok(None) => {
+            let field = InError::field(Field::SecondFactorCode);
+            return refuse(StatusCode::UNAUTHORIZED, "That code is not right.", field).await;
+        }
         Err(AuthError::Throttled { retry_after }) => {
             return refuse(
                 StatusCode::TOO_MANY_REQUESTS,
                 &html::try_again_in(retry_after),
+                InError::NONE,
             )
             .await;
         }

@@ -3,6 +3,7 @@
 
 mod account;
 mod account_actions;
+mod field_errors;
 mod first_visit;
 mod login_page;
 mod logout;
