@@ -8,6 +8,7 @@ use crate::auth::credentials::Password;
 use crate::db::{self, sessions, users};
 use crate::error::ApiError;
 use crate::http::extract::BrowserCaller;
+use crate::http::language;
 use crate::routes::html;
 use crate::routes::login::error_page;
 use crate::state::AppState;
@@ -21,6 +22,7 @@ pub async fn change_password(
     caller: Result<BrowserCaller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let (mut form, caller) =
         match account_form(&req, payload, &state, caller, "/account/password").await {
             Ok(read) => read,
@@ -33,32 +35,31 @@ pub async fn change_password(
         render(&req, &state, &caller, status, None, Some(message)).await
     };
     if current.is_empty() || new.is_empty() {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "Enter your current password and a new one.",
-        )
-        .await;
+        return refuse(StatusCode::BAD_REQUEST, &t.tr("account-password-empty")).await;
     }
     if new != confirm {
-        return refuse(StatusCode::BAD_REQUEST, "The two new passwords differ.").await;
+        return refuse(StatusCode::BAD_REQUEST, &t.tr("form-passwords-differ")).await;
     }
     let new = match Password::new_checked(&new, state.settings.password_min_length) {
         Ok(password) => password,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, &html::sentence(&e.to_string())).await,
+        Err(e) => {
+            let problem = html::password_problem(t, &e);
+            return refuse(StatusCode::BAD_REQUEST, &problem).await;
+        }
     };
     match check_password(&req, &state, &caller, &current).await {
         Ok(()) => {}
         Err(Refused::Page(status, message)) => return refuse(status, &message).await,
-        Err(Refused::Error(e)) => return error_page(e),
+        Err(Refused::Error(e)) => return error_page(t, e),
     }
     let hash = match state.hasher.hash(new).await {
         Ok(hash) => hash,
-        Err(crate::auth::hasher::HasherError::Saturated(_)) => return html::busy(1),
-        Err(e) => return error_page(ApiError::internal(e)),
+        Err(crate::auth::hasher::HasherError::Saturated(_)) => return html::busy(t, 1),
+        Err(e) => return error_page(t, ApiError::internal(e)),
     };
     let (user_id, email) = (caller.user.id, caller.user.email.clone());
     let Some(keep) = caller.claims.session_id() else {
-        return error_page(ApiError::internal("a browser session without an id"));
+        return error_page(t, ApiError::internal("a browser session without an id"));
     };
     let changed = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
@@ -80,9 +81,10 @@ pub async fn change_password(
                 &state,
                 &caller.user.email,
                 crate::mail::Notice::PasswordChanged,
+                t,
             );
             html::see_other("/?done=password").finish()
         }
-        Err(e) => error_page(e.into()),
+        Err(e) => error_page(t, e.into()),
     }
 }
