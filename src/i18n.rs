@@ -6,7 +6,8 @@
 //!
 //! Message ids are string literals in the code, so a test can check the
 //! catalogues against their users: in templates and Rust the call
-//! `t.tr("id")` (or `tr_with`, `tr1`, `tr2`), and where an id is picked
+//! `t.tr("id")` (or `tr_with`, `tr1`, `tr2`, `tr1_strong`, `tr2_strong`),
+//! and where an id is picked
 //! before it is looked up, [`msg`]`("id")`.
 //!
 //! Reads nothing of ours (like [`crate::config`], which parses the default
@@ -130,6 +131,44 @@ impl Lang {
         )
     }
 
+    /// The message `id` as HTML, its argument `name` in `<strong>`: the
+    /// words stay one message whatever order a language puts them in.
+    /// Everything is escaped; use it with askama's `|safe`.
+    pub fn tr1_strong(&self, id: &str, name: &str, value: &str) -> String {
+        self.strong(id, &[(name, value)])
+    }
+
+    /// [`Self::tr1_strong`] with two arguments, both in `<strong>`.
+    pub fn tr2_strong(
+        &self,
+        id: &str,
+        name: &str,
+        value: &str,
+        other_name: &str,
+        other_value: &str,
+    ) -> String {
+        self.strong(id, &[(name, value), (other_name, other_value)])
+    }
+
+    fn strong(&self, id: &str, args: &[(&str, &str)]) -> String {
+        // Each argument goes in as a marker no message or value contains,
+        // so the message can be escaped whole and the markers replaced.
+        let markers: Vec<String> = (0..args.len())
+            .map(|i| format!("{STRONG_MARK}{i}{STRONG_MARK}"))
+            .collect();
+        let fluent_args: Vec<(&str, Arg<'_>)> = args
+            .iter()
+            .zip(&markers)
+            .map(|((name, _), marker)| (*name, Arg::from(marker.as_str())))
+            .collect();
+        let mut html = escape_html(&self.tr_with(id, &fluent_args));
+        for ((_, value), marker) in args.iter().zip(&markers) {
+            let value = escape_html(&value.replace(STRONG_MARK, ""));
+            html = html.replace(marker, &format!("<strong>{value}</strong>"));
+        }
+        html
+    }
+
     /// The message `id` with `args`. A message missing from this
     /// language falls back to English; one missing from English (a test
     /// keeps that from happening) shows its id.
@@ -185,6 +224,24 @@ impl Lang {
             _ => self.date_time(unix),
         }
     }
+}
+
+/// Marks an argument in [`Lang::tr1_strong`]: a private-use character.
+const STRONG_MARK: char = '\u{E002}';
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// An argument of a message: text is shown as it is, a number also
@@ -315,6 +372,23 @@ mod tests {
         assert!(text.starts_with('⟦') && text.ends_with('⟧'), "{text}");
         assert!(text.contains("ann@example.com"), "{text}");
         assert!(!text.contains("application"), "{text}");
+    }
+
+    #[test]
+    fn strong_arguments_are_escaped_and_marked_up_in_any_language() {
+        let html =
+            Lang::En.tr2_strong("consent-wants", "client", "A&B <App>", "email", "o'n@x.org");
+        assert_eq!(
+            html,
+            "<strong>A&amp;B &lt;App&gt;</strong> wants to use your latchkey account \
+             <strong>o&#39;n@x.org</strong>."
+        );
+        let pseudo = Lang::Pseudo.tr1_strong("reset-for-account", "email", "ann@example.com");
+        assert!(
+            pseudo.contains("<strong>ann@example.com</strong>"),
+            "{pseudo}"
+        );
+        assert!(pseudo.starts_with('⟦'), "{pseudo}");
     }
 
     #[test]

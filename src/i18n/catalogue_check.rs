@@ -110,7 +110,8 @@ fn variables_in(line: &str) -> Vec<String> {
 }
 
 /// The message ids the code uses: string literals passed to `tr`, `tr1`,
-/// `tr2`, `tr_with` and `msg`, outside comments.
+/// `tr2`, `tr_with`, `tr1_strong`, `tr2_strong` and `msg`, outside
+/// comments.
 fn ids_used() -> BTreeMap<String, String> {
     let mut used = BTreeMap::new();
     let mut sources = files(&root().join("templates"), &["html", "txt"]);
@@ -127,7 +128,15 @@ fn ids_used() -> BTreeMap<String, String> {
             .filter(|line| !line.trim_start().starts_with("//"))
             .collect::<Vec<_>>()
             .join("\n");
-        for call in ["tr(", "tr1(", "tr2(", "tr_with(", "msg("] {
+        for call in [
+            "tr(",
+            "tr1(",
+            "tr2(",
+            "tr_with(",
+            "tr1_strong(",
+            "tr2_strong(",
+            "msg(",
+        ] {
             for (at, _) in code.match_indices(call) {
                 let before = code[..at].chars().next_back();
                 if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -223,4 +232,55 @@ fn the_scan_reads_calls_and_skips_lookalikes() {
     );
     assert!(is_id("time-just-now"));
     assert!(!is_id("-brand") && !is_id("Login") && !is_id(""));
+}
+
+/// The languages whose catalogues are here, as `Lang`s.
+fn languages_present() -> Vec<Lang> {
+    let present = tags_present();
+    Lang::LISTED
+        .into_iter()
+        .filter(|lang| present.iter().any(|t| t == lang.tag()))
+        .collect()
+}
+
+#[test]
+fn counted_messages_show_the_number_and_one_form_serves_where_cldr_has_one() {
+    for lang in languages_present() {
+        for id in [
+            "duration-seconds",
+            "time-minutes-ago",
+            "account-recovery-codes-left",
+        ] {
+            for n in [0u64, 1, 2, 5, 21, 1000] {
+                let text = lang.tr1(id, "count", n);
+                assert!(
+                    text.contains(&n.to_string()),
+                    "{}: {id} for {n}: {text}",
+                    lang.tag()
+                );
+            }
+            // Japanese and Chinese have no plural forms.
+            if matches!(lang, Lang::Ja | Lang::ZhCn) {
+                let one = lang.tr1(id, "count", 1u64).replace('1', "#");
+                let five = lang.tr1(id, "count", 5u64).replace('5', "#");
+                assert_eq!(one, five, "{}: {id}", lang.tag());
+            }
+        }
+    }
+    let (one, many) = (
+        Lang::En.tr1("duration-seconds", "count", 1u64),
+        Lang::En.tr1("duration-seconds", "count", 2u64),
+    );
+    assert_eq!((one.as_str(), many.as_str()), ("1 second", "2 seconds"));
+}
+
+#[test]
+fn every_language_writes_dates_with_the_day_the_year_and_the_time() {
+    // 2026-12-03T19:58:00Z
+    for lang in languages_present() {
+        let text = lang.date_time(1_796_327_880);
+        for part in ["3", "2026", "19:58"] {
+            assert!(text.contains(part), "{}: {text}", lang.tag());
+        }
+    }
 }

@@ -17,9 +17,12 @@ use crate::support::{Browser, ClientSpec, EMAIL, PASSWORD, Pkce, TestApp, hidden
 const ALWAYS_ALLOWED: &[&str] = &["latchkey", EMAIL, "Test App", "openid", "email", "read"];
 
 /// The visible text of `html` (text nodes, and the attributes people see
-/// or hear) that has letters outside "⟦…⟧" and outside `allowed`.
+/// or hear) that has letters outside "⟦…⟧" and outside `allowed`. A
+/// message may hold markup (an argument in `<strong>`), so the brackets
+/// are counted across text nodes.
 fn untranslated(html: &str, allowed: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
+    let mut depth = 0;
     let mut rest = without_blocks(html, "script");
     rest = without_blocks(&rest, "style");
     for piece in rest.split('<') {
@@ -34,7 +37,7 @@ fn untranslated(html: &str, allowed: &[&str]) -> Vec<String> {
                 "data-msg-cancelled",
             ] {
                 if let Some(value) = attribute(tag, name) {
-                    check(&value, allowed, &mut found);
+                    check(&value, allowed, &mut found, &mut 0);
                 }
             }
             let is_button_input = tag.starts_with("input")
@@ -42,10 +45,10 @@ fn untranslated(html: &str, allowed: &[&str]) -> Vec<String> {
                     .iter()
                     .any(|t| tag.contains(t));
             if is_button_input && let Some(value) = attribute(tag, "value") {
-                check(&value, allowed, &mut found);
+                check(&value, allowed, &mut found, &mut 0);
             }
         }
-        check(&decode(text), allowed, &mut found);
+        check(&decode(text), allowed, &mut found, &mut depth);
     }
     found
 }
@@ -82,15 +85,14 @@ fn decode(text: &str) -> String {
 }
 
 /// Adds `text` to `found` when it has letters outside the brackets and
-/// the allowed words.
-fn check(text: &str, allowed: &[&str], found: &mut Vec<String>) {
+/// the allowed words; `depth` is how many brackets are open before it.
+fn check(text: &str, allowed: &[&str], found: &mut Vec<String>, depth: &mut usize) {
     let mut outside = String::new();
-    let mut depth = 0usize;
     for c in text.chars() {
         match c {
-            '⟦' => depth += 1,
-            '⟧' => depth = depth.saturating_sub(1),
-            c if depth == 0 => outside.push(c),
+            '⟦' => *depth += 1,
+            '⟧' => *depth = depth.saturating_sub(1),
+            c if *depth == 0 => outside.push(c),
             _ => {}
         }
     }
@@ -131,7 +133,8 @@ async fn post(browser: &Browser, path: &str, fields: &[(&str, &str)]) -> reqwest
 fn the_reader_finds_plain_words_and_passes_bracketed_ones() {
     let html = "<title>⟦Ŝîĝñ îñ⟧ · latchkey</title><p>⟦å ⟦ñéšţéð⟧⟧ 127.0.0.1</p>\
                 <input placeholder=\"e.g. Laptop\"><script>var x = \"words\";</script>\
-                <p>Forgot?</p><button aria-label=\"⟦ö⟧\">⟦ö⟧</button>";
+                <p>Forgot?</p><button aria-label=\"⟦ö⟧\">⟦ö⟧</button>\
+                <p>⟦Åļļöŵ <strong>Test App</strong>?⟧</p>";
     assert_eq!(untranslated(html, &[]), ["e.g. Laptop", "Forgot?"]);
 }
 
@@ -301,7 +304,7 @@ async fn a_reset_by_mail_and_the_mail_come_from_the_catalogues() {
     for line in mail.text().lines() {
         let mut found = Vec::new();
         // The signature's "-- " line is the mail convention, not text.
-        check(line, &allowed, &mut found);
+        check(line, &allowed, &mut found, &mut 0);
         assert!(found.is_empty(), "the text part: {found:#?}");
     }
     let html = mail.html.as_deref().expect("an HTML part");
