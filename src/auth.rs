@@ -189,6 +189,9 @@ async fn check_account(
                             state,
                             email.as_str(),
                             crate::mail::Notice::AccountThrottled,
+                            // A notice about someone else's attempts: not
+                            // in the language of whoever is trying.
+                            state.settings.default_language,
                         );
                     }
                 }

@@ -314,6 +314,7 @@ Environment:
   LATCHKEY_SMTP_URL              smtp://[user[:password]@]host[:port] or smtps://... [unset: no mail]
   LATCHKEY_SMTP_PASSWORD         SMTP password, instead of one in the URL [unset]
   LATCHKEY_MAIL_FROM             sender of mail, e.g. latchkey@example.com [unset: no mail]
+  LATCHKEY_DEFAULT_LANGUAGE      pages and mails when Accept-Language names none of en, de, fr, es, pt-BR, ja, zh-CN [en]
 LATCHKEY_JWT_SECRET, LATCHKEY_DATABASE_URL, LATCHKEY_SMTP_URL and \
 LATCHKEY_SMTP_PASSWORD may also be read from the file \
 named by LATCHKEY_<NAME>_FILE, or from $CREDENTIALS_DIRECTORY/LATCHKEY_<NAME> \

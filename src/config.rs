@@ -15,6 +15,8 @@ use std::time::Duration;
 
 use ipnet::IpNet;
 
+use crate::i18n::Lang;
+
 mod database_url;
 mod defaults;
 mod field;
@@ -145,6 +147,9 @@ pub struct Settings {
     /// Outgoing mail (`LATCHKEY_SMTP_URL`, `LATCHKEY_MAIL_FROM`,
     /// `LATCHKEY_SMTP_PASSWORD`); off unless all it needs is given.
     pub mail: MailSettings,
+    /// The language of pages when `Accept-Language` names none we speak,
+    /// and of mails sent without a request (`LATCHKEY_DEFAULT_LANGUAGE`).
+    pub default_language: Lang,
 }
 
 /// The SMTP server and sender of outgoing mail.

@@ -6,4 +6,5 @@ pub mod client_address;
 pub mod cookies;
 pub mod csrf;
 pub mod extract;
+pub mod language;
 pub mod middleware;

@@ -51,8 +51,11 @@
 //!   [`auth::AuthError`], which [`error`] maps to what a client sees → [`db`].
 //! - [`db`]: storage, no policy and no HTTP; queries take plain data (a
 //!   refresh token by its hash, not the token).
-//! - [`config`] is read by all and reads nothing of ours; [`clock`] is the
-//!   wall clock, read by all.
+//! - [`i18n`] (the catalogues of page and mail text, and choosing a
+//!   language) is read by `routes`, `http`, `mail` and `config`, and reads
+//!   nothing of ours.
+//! - [`config`] is read by all and reads nothing of ours but [`i18n`];
+//!   [`clock`] is the wall clock, read by all.
 
 pub mod auth;
 pub mod cli;
@@ -63,6 +66,7 @@ pub mod db;
 pub mod error;
 pub mod housekeeping;
 pub mod http;
+pub mod i18n;
 pub mod mail;
 pub mod metrics;
 pub mod routes;

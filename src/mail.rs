@@ -19,6 +19,7 @@ pub use message::{Mail, Notice};
 use crate::clock;
 use crate::config::{MailSettings, Settings};
 use crate::db::{self, AnyConnection, mail_notices, outgoing_mail, users};
+use crate::i18n::Lang;
 use crate::state::AppState;
 use smtp::SmtpSender;
 
@@ -78,8 +79,9 @@ impl Outbox {
         conn: &mut AnyConnection,
         recipient: &str,
         mail: &Mail<'_>,
+        lang: Lang,
     ) -> Result<(), QueueError> {
-        let rendered = message::render(mail, recipient, &self.site)?;
+        let rendered = message::render(lang, mail, recipient, &self.site)?;
         let new = outgoing_mail::NewMail {
             recipient,
             subject: &rendered.subject,
@@ -143,8 +145,9 @@ impl Mailer {
 
 /// Queues `notice` to `email` in the background, when mail is on. Never
 /// fails and never waits: a notice is worth less than the page it comes
-/// from. Other features (passkeys) call it the same way.
-pub fn notify(state: &AppState, email: &str, notice: Notice) {
+/// from. Other features (passkeys) call it the same way. `lang` is the
+/// language of the request behind the notice, or the default without one.
+pub fn notify(state: &AppState, email: &str, notice: Notice, lang: Lang) {
     let Some(mailer) = state.mail.clone() else {
         return;
     };
@@ -153,9 +156,9 @@ pub fn notify(state: &AppState, email: &str, notice: Notice) {
         let outbox = mailer.outbox.clone();
         let queued = db::run(&pool, move |conn| {
             let queued = match notice {
-                Notice::AccountThrottled => queue_throttle_notice(conn, &outbox, &email),
+                Notice::AccountThrottled => queue_throttle_notice(conn, &outbox, &email, lang),
                 _ => outbox
-                    .enqueue(conn, &email, &Mail::Notice(notice))
+                    .enqueue(conn, &email, &Mail::Notice(notice), lang)
                     .map(|()| true),
             };
             Ok(queued)
@@ -187,6 +190,7 @@ fn queue_throttle_notice(
     conn: &mut AnyConnection,
     outbox: &Outbox,
     email: &str,
+    lang: Lang,
 ) -> Result<bool, QueueError> {
     let Some(user) = users::find_by_email(conn, email)? else {
         return Ok(false);
@@ -197,7 +201,8 @@ fn queue_throttle_notice(
         if !mail_notices::claim_notice(conn, user.id, kind, now, now - THROTTLE_NOTICE_SECONDS)? {
             return Ok(false);
         }
-        outbox.enqueue(conn, &user.email, &Mail::Notice(Notice::AccountThrottled))?;
+        let notice = Mail::Notice(Notice::AccountThrottled);
+        outbox.enqueue(conn, &user.email, &notice, lang)?;
         Ok(true)
     })
 }

@@ -106,6 +106,7 @@ fn http_server(state: web::Data<AppState>, listener: TcpListener) -> std::io::Re
             .service(actix_files::Files::new("/static", &static_dir))
             .default_service(web::to(routes::not_found))
             .wrap(from_fn(crate::http::extract::renew_cookies))
+            .wrap(from_fn(crate::http::language::content_language))
             .wrap(from_fn(middleware::security_headers))
             .wrap(from_fn(middleware::access_log))
             .wrap(from_fn(middleware::record_metrics))

@@ -2,6 +2,7 @@
 // hidden in the HTML and shown here, so without JavaScript (or WebAuthn)
 // the page is the plain form. A block names its two endpoints and carries
 // the page's CSRF token; `data-passkey` buttons say `create` or `get`.
+// The page's language reaches the script in `data-msg-*` attributes.
 "use strict";
 
 (function () {
@@ -28,7 +29,7 @@
     return btoa(raw).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
 
-  function post(url, body) {
+  function post(url, body, failed) {
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
@@ -37,7 +38,7 @@
     }).then(function (response) {
       return response.json().then(function (answer) {
         if (!response.ok) {
-          throw new Error(answer.message || "The request failed.");
+          throw new Error(answer.message || failed);
         }
         return answer;
       });
@@ -98,13 +99,16 @@
     var nameField = block.querySelector("[data-passkey-name]");
     var csrf = block.getAttribute("data-csrf");
     var creating = button.getAttribute("data-passkey") === "create";
+    var failed = block.getAttribute("data-msg-failed") || "The request failed.";
+    var cancelled = block.getAttribute("data-msg-cancelled") ||
+      "The passkey was not used (cancelled, or it timed out).";
     var start = { csrf_token: csrf };
     if (nameField) {
       start.name = nameField.value;
     }
     error.hidden = true;
     button.disabled = true;
-    post(block.getAttribute("data-start"), start)
+    post(block.getAttribute("data-start"), start, failed)
       .then(function (begun) {
         var ceremony = creating
           ? navigator.credentials.create(creationOptions(begun.options)).then(created)
@@ -114,7 +118,7 @@
           if (block.hasAttribute("data-next")) {
             finish.next = block.getAttribute("data-next");
           }
-          return post(block.getAttribute("data-finish"), finish);
+          return post(block.getAttribute("data-finish"), finish, failed);
         });
       })
       .then(function (done) {
@@ -122,7 +126,7 @@
       })
       .catch(function (e) {
         error.textContent = e.name === "NotAllowedError"
-          ? "The passkey was not used (cancelled, or it timed out)."
+          ? cancelled
           : e.message;
         error.hidden = false;
         button.disabled = false;

@@ -13,6 +13,7 @@ use super::refresh::sha256_hex;
 use crate::clock;
 use crate::db::password_links::{self, Purpose};
 use crate::db::{self, AnyConnection, login_failures, sessions, users, users::User};
+use crate::i18n::Lang;
 use crate::mail::{Mail, Outbox, QueueError};
 
 /// How long a reset link works.
@@ -66,11 +67,13 @@ impl LinkToken {
 
 /// Queues a reset mail to `email` if it names an enabled user who has not
 /// had [`RESETS_PER_HOUR`] already; returns whether one was queued. The
-/// caller answers the same either way.
+/// caller answers the same either way. The mail is in `lang`, the
+/// language of the page that asked.
 pub fn request_reset(
     conn: &mut AnyConnection,
     outbox: &Outbox,
     email: &str,
+    lang: Lang,
 ) -> Result<bool, QueueError> {
     let Some(user) = users::find_by_email(conn, email)? else {
         return Ok(false);
@@ -93,6 +96,7 @@ pub fn request_reset(
                 link: &link,
                 minutes,
             },
+            lang,
         )?;
         Ok(true)
     })

@@ -92,7 +92,12 @@ pub fn invite(
             let link = outbox.link(&path);
             let days = password_link::INVITE_DAYS;
             outbox
-                .enqueue(conn, &user.email, &Mail::Invitation { link: &link, days })
+                .enqueue(
+                    conn,
+                    &user.email,
+                    &Mail::Invitation { link: &link, days },
+                    settings.default_language,
+                )
                 .context("the user was created, but the invitation could not be queued")?;
             println!(
                 "invited {email}: the link to choose a password (valid {days} days) goes out from the running server's mail queue"
@@ -244,7 +249,8 @@ fn queue_notice(conn: &mut AnyConnection, settings: &Settings, email: &str, noti
     let Ok(outbox) = Outbox::of(settings) else {
         return;
     };
-    if let Err(e) = outbox.enqueue(conn, email, &Mail::Notice(notice)) {
+    let lang = settings.default_language;
+    if let Err(e) = outbox.enqueue(conn, email, &Mail::Notice(notice), lang) {
         eprintln!("warning: could not queue the notice mail to {email}: {e}");
     }
 }

@@ -7,6 +7,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::i18n::Lang;
+
 use super::{Argon2Cost, DatabaseUrl, HASH_WORKERS_MAX, JwtAlg, LogFormat, MailSettings, Settings};
 
 pub(super) fn settings(env: &HashMap<String, String>) -> Settings {
@@ -54,6 +56,7 @@ pub(super) fn settings(env: &HashMap<String, String>) -> Settings {
             retry_base: Duration::from_secs(30),
             ..MailSettings::default()
         },
+        default_language: Lang::En,
     }
 }
 

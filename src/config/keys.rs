@@ -17,6 +17,7 @@ use super::{
     DURATION_MAX, DatabaseUrl, HASH_QUEUE_MAX, HASH_WORKERS_MAX, JWT_SECRET_MIN_BYTES, JwtAlg,
     LIMIT_MAX, LogFormat, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH_FLOOR, Secret, Settings,
 };
+use crate::i18n::Lang;
 
 type Read = fn(&Field<'_>, &mut Settings) -> Result<(), ConfigError>;
 
@@ -168,6 +169,17 @@ pub(super) const TABLE: &[Key] = &[
         Ok(())
     }),
     plain("mail_from", read_mail_from),
+    plain("default_language", |f, s| {
+        if let Some(tag) = f.text() {
+            s.default_language = Lang::from_tag(tag).ok_or_else(|| {
+                f.fail(format!(
+                    "expected one of {}, got {tag:?}",
+                    Lang::listed_tags()
+                ))
+            })?;
+        }
+        Ok(())
+    }),
 ];
 
 /// The names of the keys in `table`.

@@ -247,6 +247,9 @@ const BAD_VALUES: &[(&str, &str)] = &[
     ("mail_from", "latchkey"),
     ("mail_from", "latchkey <>"),
     ("mail_from", "late chkey@example.com"),
+    ("default_language", "nl"),
+    ("default_language", "en-XA"),
+    ("default_language", "zh-TW"),
 ];
 
 #[test]
@@ -413,4 +416,23 @@ fn a_cookie_domain_must_hold_an_https_public_url() {
             "{domain}: {err}"
         );
     }
+}
+
+#[test]
+fn the_default_language_is_one_of_the_listed_tags_and_a_wrong_one_names_them() {
+    let chosen = Settings::from_sources(
+        &Flags::default(),
+        env(&[("LATCHKEY_DEFAULT_LANGUAGE", "pt-BR")]),
+    )
+    .expect("pt-BR is listed");
+    assert_eq!(chosen.default_language, crate::i18n::Lang::PtBr);
+    let err = Settings::from_sources(
+        &Flags::default(),
+        env(&[("LATCHKEY_DEFAULT_LANGUAGE", "nl")]),
+    )
+    .expect_err("nl is not spoken");
+    assert_eq!(
+        err.to_string(),
+        "LATCHKEY_DEFAULT_LANGUAGE: expected one of en, de, fr, es, pt-BR, ja, zh-CN, got \"nl\""
+    );
 }

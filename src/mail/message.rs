@@ -3,6 +3,8 @@
 
 use askama::Template;
 
+use crate::i18n::{Arg, Lang, msg};
+
 /// A notice to a user about their account. Passkeys and other second
 /// factors use the same two second-factor notices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +53,7 @@ pub struct Rendered {
 #[derive(Template)]
 #[template(path = "mail/link.txt")]
 struct LinkText<'a> {
+    t: Lang,
     intro: &'a str,
     action: &'a str,
     link: &'a str,
@@ -62,6 +65,7 @@ struct LinkText<'a> {
 #[derive(Template)]
 #[template(path = "mail/link.html")]
 struct LinkHtml<'a> {
+    t: Lang,
     subject: &'a str,
     intro: &'a str,
     action: &'a str,
@@ -74,6 +78,7 @@ struct LinkHtml<'a> {
 #[derive(Template)]
 #[template(path = "mail/notice.txt")]
 struct NoticeText<'a> {
+    t: Lang,
     what: &'a str,
     advice: &'a str,
     site: &'a str,
@@ -82,146 +87,146 @@ struct NoticeText<'a> {
 #[derive(Template)]
 #[template(path = "mail/notice.html")]
 struct NoticeHtml<'a> {
+    t: Lang,
     subject: &'a str,
     what: &'a str,
     advice: &'a str,
     site: &'a str,
 }
 
-/// Renders `mail` to `recipient` of the latchkey at `site` (the public URL).
-pub fn render(mail: &Mail<'_>, recipient: &str, site: &str) -> Result<Rendered, askama::Error> {
+/// What a link mail says, in the words of one language.
+struct LinkWords {
+    subject: String,
+    intro: String,
+    action: String,
+    valid_for: String,
+    ignore: String,
+}
+
+/// Renders `mail` in `t` to `recipient` of the latchkey at `site` (the
+/// public URL).
+pub fn render(
+    t: Lang,
+    mail: &Mail<'_>,
+    recipient: &str,
+    site: &str,
+) -> Result<Rendered, askama::Error> {
+    let who = [("email", Arg::from(recipient)), ("site", Arg::from(site))];
     match mail {
         Mail::PasswordReset { link, minutes } => {
-            let intro = format!(
-                "Someone, hopefully you, asked to reset the password of the account {recipient} at {site}."
-            );
-            let ignore = "If that was not you, ignore this mail: your password stays as it is.";
-            link_mail(
-                "Reset your latchkey password",
-                &intro,
-                "Choose a new password",
-                link,
-                &plural(*minutes, "minute"),
-                ignore,
-                site,
-            )
+            let words = LinkWords {
+                subject: t.tr("mail-reset-subject"),
+                intro: t.tr_with("mail-reset-intro", &who),
+                action: t.tr("mail-reset-action"),
+                valid_for: t.tr1("mail-link-valid-minutes", "count", *minutes),
+                ignore: t.tr("mail-reset-ignore"),
+            };
+            link_mail(t, &words, link, site)
         }
         Mail::Invitation { link, days } => {
-            let intro = format!("An administrator created an account for {recipient} at {site}.");
-            let ignore = "If you did not expect this, ignore this mail; without a password nobody can sign in to the account.";
-            link_mail(
-                "Your latchkey account",
-                &intro,
-                "Choose your password",
-                link,
-                &plural(*days, "day"),
-                ignore,
-                site,
-            )
+            let words = LinkWords {
+                subject: t.tr("mail-invite-subject"),
+                intro: t.tr_with("mail-invite-intro", &who),
+                action: t.tr("mail-invite-action"),
+                valid_for: t.tr1("mail-link-valid-days", "count", *days),
+                ignore: t.tr("mail-invite-ignore"),
+            };
+            link_mail(t, &words, link, site)
         }
-        Mail::Notice(notice) => notice_mail(*notice, recipient, site),
+        Mail::Notice(notice) => notice_mail(t, *notice, recipient, site),
     }
 }
 
 fn link_mail(
-    subject: &str,
-    intro: &str,
-    action: &str,
+    t: Lang,
+    words: &LinkWords,
     link: &str,
-    valid_for: &str,
-    ignore: &str,
     site: &str,
 ) -> Result<Rendered, askama::Error> {
     let text = LinkText {
-        intro,
-        action,
+        t,
+        intro: &words.intro,
+        action: &words.action,
         link,
-        valid_for,
-        ignore,
+        valid_for: &words.valid_for,
+        ignore: &words.ignore,
         site,
     }
     .render()?;
     let html = LinkHtml {
-        subject,
-        intro,
-        action,
+        t,
+        subject: &words.subject,
+        intro: &words.intro,
+        action: &words.action,
         link,
-        valid_for,
-        ignore,
+        valid_for: &words.valid_for,
+        ignore: &words.ignore,
         site,
     }
     .render()?;
     Ok(Rendered {
-        subject: subject.to_owned(),
+        subject: words.subject.clone(),
         text,
         html,
     })
 }
 
-fn notice_mail(notice: Notice, recipient: &str, site: &str) -> Result<Rendered, askama::Error> {
+fn notice_mail(
+    t: Lang,
+    notice: Notice,
+    recipient: &str,
+    site: &str,
+) -> Result<Rendered, askama::Error> {
     let forgot = format!("{site}/password/forgot");
-    let not_you = format!(
-        "If that was not you, choose a new password at once at {forgot} and tell your administrator."
-    );
+    let args = [
+        ("email", Arg::from(recipient)),
+        ("forgot", Arg::from(forgot.as_str())),
+    ];
     let (subject, what, advice) = match notice {
         Notice::PasswordChanged => (
-            "Your latchkey password was changed",
-            format!(
-                "The password of your account {recipient} was changed, and its other sessions were signed out."
-            ),
-            not_you,
+            msg("mail-password-changed-subject"),
+            msg("mail-password-changed-what"),
+            msg("mail-notice-not-you"),
         ),
         Notice::SecondFactorAdded => (
-            "A second factor was added to your latchkey account",
-            format!(
-                "A second factor (an authenticator app or a passkey) was added to your account {recipient}."
-            ),
-            not_you,
+            msg("mail-second-factor-added-subject"),
+            msg("mail-second-factor-added-what"),
+            msg("mail-notice-not-you"),
         ),
         Notice::SecondFactorRemoved => (
-            "A second factor was removed from your latchkey account",
-            format!(
-                "A second factor was removed from your account {recipient}; signing in may now need the password alone."
-            ),
-            not_you,
+            msg("mail-second-factor-removed-subject"),
+            msg("mail-second-factor-removed-what"),
+            msg("mail-notice-not-you"),
         ),
         Notice::AccountThrottled => (
-            "Failed sign-ins to your latchkey account",
-            format!(
-                "Someone tried several wrong passwords for your account {recipient}, so sign-ins to it are slowed down for a while."
-            ),
-            format!(
-                "If that was you, wait a little and try again, or choose a new password at {forgot}. If not, your password is still safe as long as nobody knows it; you will get this notice at most once an hour."
-            ),
+            msg("mail-throttled-subject"),
+            msg("mail-throttled-what"),
+            msg("mail-throttled-advice"),
         ),
     };
+    let subject = t.tr(subject.id());
+    let what = t.tr_with(what.id(), &args);
+    let advice = t.tr_with(advice.id(), &args);
     let text = NoticeText {
+        t,
         what: &what,
         advice: &advice,
         site,
     }
     .render()?;
     let html = NoticeHtml {
-        subject,
+        t,
+        subject: &subject,
         what: &what,
         advice: &advice,
         site,
     }
     .render()?;
     Ok(Rendered {
-        subject: subject.to_owned(),
+        subject,
         text,
         html,
     })
-}
-
-/// "30 minutes", "1 day".
-fn plural(n: u64, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
 }
 
 #[cfg(test)]
@@ -232,8 +237,13 @@ mod tests {
     fn the_html_part_escapes_what_it_shows_and_the_text_part_does_not() {
         let link = "https://login.example/password/reset?token=a&b";
         let mail = Mail::PasswordReset { link, minutes: 30 };
-        let rendered =
-            render(&mail, "o'neil@example.com", "https://login.example").expect("render");
+        let rendered = render(
+            Lang::En,
+            &mail,
+            "o'neil@example.com",
+            "https://login.example",
+        )
+        .expect("render");
         assert!(rendered.text.contains(link));
         assert!(rendered.text.contains("o'neil@example.com"));
         assert!(rendered.text.contains("30 minutes"));

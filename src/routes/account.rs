@@ -28,7 +28,9 @@ use crate::http::client_address::client_address;
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
 use crate::http::extract::{BrowserCaller, Caller};
+use crate::http::language;
 use crate::http::middleware::csp_with_script;
+use crate::i18n::msg;
 use crate::state::AppState;
 
 /// `GET /`
@@ -37,21 +39,24 @@ pub async fn page(
     caller: Result<Caller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let caller = match signed_in(&req, &state, caller) {
         Ok(caller) => caller,
         Err(answer) => return *answer,
     };
     let query = Form::parse(req.query_string().as_bytes()).unwrap_or_default();
     let notice = match query.get("done") {
-        Some("password") => Some("Your password has been changed. Your other sessions have ended."),
-        Some("session") => Some("That session has ended."),
-        Some("others") => Some("You have been signed out everywhere else."),
-        Some("application") => Some("The application no longer has access to your account."),
-        Some("totp-off") => Some("Your authenticator app is no longer needed to sign in."),
-        Some("passkey-added") => Some("Your passkey has been added."),
-        Some("passkey-removed") => Some("That passkey has been removed."),
+        Some("password") => Some(msg("account-done-password")),
+        Some("session") => Some(msg("account-done-session")),
+        Some("others") => Some(msg("account-done-others")),
+        Some("application") => Some(msg("account-done-application")),
+        Some("totp-off") => Some(msg("account-done-totp-off")),
+        Some("passkey-added") => Some(msg("account-done-passkey-added")),
+        Some("passkey-removed") => Some(msg("account-done-passkey-removed")),
         _ => None,
     };
+    let notice = notice.map(|notice| t.tr(notice.id()));
+    let notice = notice.as_deref();
     render(&req, &state, &caller, StatusCode::OK, notice, None).await
 }
 
@@ -61,6 +66,7 @@ fn signed_in(
     state: &AppState,
     caller: Result<Caller, ApiError>,
 ) -> Result<Caller, Box<HttpResponse>> {
+    let t = language::of(req);
     let jar = BrowserCookies::new(&state.settings);
     match caller {
         Ok(caller) => Ok(caller),
@@ -83,7 +89,7 @@ fn signed_in(
             }
             Err(Box::new(response.finish()))
         }
-        Err(e) => Err(Box::new(error_page(e))),
+        Err(e) => Err(Box::new(error_page(t, e))),
     }
 }
 
@@ -107,6 +113,7 @@ pub(super) async fn render_with(
     password_error: Option<(&str, InError)>,
     totp_error: Option<(&str, InError)>,
 ) -> HttpResponse {
+    let t = language::of(req);
     let user_id = caller.user.id;
     let listed = db::run(&state.pool, move |conn| {
         let second_factor = match second_factor::is_enabled(conn, user_id)? {
@@ -123,20 +130,25 @@ pub(super) async fn render_with(
     .await;
     let (live, grants, second_factor, passkeys) = match listed {
         Ok(listed) => listed,
-        Err(e) => return error_page(e.into()),
+        Err(e) => return error_page(t, e.into()),
     };
     let current = caller.claims.session_id();
+    let now = crate::clock::now_unix();
     let sessions = live
         .into_iter()
         .map(|(session, client_name)| SessionLine {
             id: session.id,
             name: match client_name {
-                Some(app) => format!("{app} (application)"),
-                None => user_agent::describe(session.user_agent.as_deref()),
+                Some(app) => t.tr1("account-session-application", "name", app),
+                None => user_agent::describe(t, session.user_agent.as_deref()),
             },
             address: session.address.clone().unwrap_or_default(),
-            started: readable_time(session.created_at),
-            last_used: readable_time(session.last_used_at.unwrap_or(session.created_at)),
+            started: t.date_time(session.created_at),
+            last_used: t.tr1(
+                "account-last-used",
+                "date",
+                t.ago(session.last_used_at.unwrap_or(session.created_at), now),
+            ),
             current: Some(session.id) == current,
         })
         .collect();
@@ -146,17 +158,18 @@ pub(super) async fn render_with(
             client_id: grant.client_id,
             name: grant.name,
             scopes: grant.scopes,
-            granted: readable_time(grant.granted_at),
+            granted: t.tr1("account-allowed-on", "date", t.date_time(grant.granted_at)),
         })
         .collect();
     let passkeys = state.passkeys.is_some().then(|| {
         passkeys
             .into_iter()
             .map(|p| PasskeyLine {
-                created: readable_time(p.created_at),
-                last_used: p
-                    .last_used_at
-                    .map_or_else(|| "never".to_owned(), readable_time),
+                created: t.date_time(p.created_at),
+                last_used: match p.last_used_at {
+                    Some(used) => t.tr1("account-last-used", "date", t.ago(used, now)),
+                    None => t.tr("account-never-used"),
+                },
                 credential_id: p.credential_id,
                 name: p.name,
             })
@@ -169,10 +182,11 @@ pub(super) async fn render_with(
     }
     let session_ends = caller.session_ends;
     let page = AccountPage {
+        t,
         email: &caller.user.email,
         scopes: caller.scopes().map(str::to_owned).collect(),
         session_ends: rfc3339(session_ends),
-        session_ends_text: readable_time(session_ends),
+        session_ends_text: t.date_time(session_ends),
         csrf_token: &csrf_token,
         notice,
         password_error: password_error.map(|(text, _)| text),
@@ -198,30 +212,23 @@ pub(super) async fn account_form(
     caller: Result<BrowserCaller, ApiError>,
     path: &'static str,
 ) -> Result<(Form, Caller), Box<HttpResponse>> {
+    let t = language::of(req);
     let form = match Form::read(req, payload).await {
         Ok(form) => form,
         Err(_) => {
             return Err(Box::new(html::message(
+                t,
                 StatusCode::BAD_REQUEST,
-                "Bad request",
-                "The form could not be read.",
+                msg("bad-request-title"),
+                msg("bad-form-text"),
             )));
         }
     };
     if let Err(why) = csrf::check(&state.settings, req, form.get("csrf_token")) {
-        return Err(Box::new(forged(&why, path)));
+        return Err(Box::new(forged(t, &why, path)));
     }
     let caller = signed_in(req, state, caller.map(|BrowserCaller(c)| c))?;
     Ok((form, caller))
-}
-
-/// `2026-12-09 22:38 UTC`: the RFC 3339 form without seconds, for people.
-pub(super) fn readable_time(unix: i64) -> String {
-    let full = rfc3339(unix);
-    match (full.get(..10), full.get(11..16)) {
-        (Some(date), Some(time)) => format!("{date} {time} UTC"),
-        _ => full,
-    }
 }
 
 /// Why a password check on the account page did not pass.
@@ -242,6 +249,7 @@ pub(super) async fn check_password(
     caller: &Caller,
     password: &str,
 ) -> Result<(), Refused> {
+    let t = language::of(req);
     let client = client_address(req, &state.settings.trusted_proxies);
     match authenticate(state, client, &caller.user.email, password, None).await {
         Ok(_) => Ok(()),
@@ -251,13 +259,11 @@ pub(super) async fn check_password(
                 user_id = caller.user.id,
                 "wrong password on the account page"
             );
-            Err(Refused::WrongPassword(
-                "Your password is not right.".to_owned(),
-            ))
+            Err(Refused::WrongPassword(t.tr("account-password-wrong")))
         }
         Err(AuthError::Throttled { retry_after }) => Err(Refused::Page(
             StatusCode::TOO_MANY_REQUESTS,
-            html::try_again_in(retry_after),
+            html::try_again_in(t, retry_after),
         )),
         Err(e) => Err(Refused::Error(e.into())),
     }

@@ -20,7 +20,9 @@ use crate::error::ApiError;
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
 use crate::http::extract::{BrowserCaller, Caller};
+use crate::http::language;
 use crate::http::middleware::csp_with_form_target;
+use crate::i18n::{Lang, msg};
 use crate::state::AppState;
 
 mod redirect;
@@ -35,17 +37,18 @@ pub async fn start(
     caller: Result<BrowserCaller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let form = match Form::parse(req.query_string().as_bytes()) {
         Ok(form) => form,
-        Err(e) => return refused_page(&e.to_string()),
+        Err(_) => return refused_page(t, msg("authorize-unreadable")),
     };
     let request = match AuthorizationRequest::read(&state, form).await {
         Ok(request) => request,
-        Err(answer) => return answer.respond(&state),
+        Err(answer) => return answer.respond(t, &state),
     };
     let caller = match BrowserCaller::optional(caller) {
         Ok(caller) => caller,
-        Err(e) => return error_page(e),
+        Err(e) => return error_page(t, e),
     };
     proceed(&req, &state, request, caller).await
 }
@@ -57,24 +60,25 @@ pub async fn decide(
     caller: Result<BrowserCaller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let mut form = match Form::read(&req, payload).await {
         Ok(form) => form,
-        Err(e) => return refused_page(&e.to_string()),
+        Err(_) => return refused_page(t, msg("authorize-unreadable")),
     };
     if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
-        return forged(&why, "/authorize");
+        return forged(t, &why, "/authorize");
     }
     let decision = form.take("decision");
     form.take("csrf_token");
     let request = match AuthorizationRequest::read(&state, form).await {
         Ok(request) => request,
-        Err(answer) => return answer.respond(&state),
+        Err(answer) => return answer.respond(t, &state),
     };
     let caller = match BrowserCaller::optional(caller) {
         Ok(Some(caller)) => caller,
         // Signed out in another tab meanwhile: start over through sign-in.
         Ok(None) => return to_login(&request, false),
-        Err(e) => return error_page(e),
+        Err(e) => return error_page(t, e),
     };
     match decision.as_deref() {
         Some("allow") => {
@@ -88,7 +92,7 @@ pub async fn decide(
             })
             .await;
             if let Err(e) = recorded {
-                return error_page(e.into());
+                return error_page(t, e.into());
             }
             tracing::info!(
                 event = "consent_granted",
@@ -96,7 +100,7 @@ pub async fn decide(
                 client_id = %request.client.id,
                 "the person allowed the application"
             );
-            issue(&state, &request, &caller, StatusCode::SEE_OTHER).await
+            issue(t, &state, &request, &caller, StatusCode::SEE_OTHER).await
         }
         Some("deny") => {
             tracing::info!(
@@ -114,7 +118,7 @@ pub async fn decide(
                 StatusCode::SEE_OTHER,
             )
         }
-        _ => refused_page("The form did not say whether to allow or deny."),
+        _ => refused_page(t, msg("authorize-no-decision")),
     }
 }
 
@@ -156,6 +160,7 @@ async fn proceed(
     request: AuthorizationRequest,
     caller: Option<Caller>,
 ) -> HttpResponse {
+    let t = language::of(req);
     let Some(caller) = caller else {
         if request.prompt.none {
             return request.error("login_required", "The person is not signed in", state);
@@ -180,10 +185,10 @@ async fn proceed(
     .await
     {
         Ok(needed) => needed || (request.prompt.consent && !request.client.trusted),
-        Err(e) => return error_page(e.into()),
+        Err(e) => return error_page(t, e.into()),
     };
     if !must_ask {
-        return issue(state, &request, &caller, StatusCode::FOUND).await;
+        return issue(t, state, &request, &caller, StatusCode::FOUND).await;
     }
     if request.prompt.none {
         return request.error(
@@ -197,13 +202,14 @@ async fn proceed(
 
 /// Stores a code and sends the browser back to the application with it.
 async fn issue(
+    t: Lang,
     state: &AppState,
     request: &AuthorizationRequest,
     caller: &Caller,
     status: StatusCode,
 ) -> HttpResponse {
     let Some(browser_session_id) = caller.claims.session_id() else {
-        return error_page(ApiError::internal("a browser session without an id"));
+        return error_page(t, ApiError::internal("a browser session without an id"));
     };
     let scopes = authorization::granted_scopes(&caller.user, &request.scopes);
     let (client_id, redirect_uri, challenge, nonce) = (
@@ -236,7 +242,7 @@ async fn issue(
     .await;
     let code = match code {
         Ok(code) => code,
-        Err(e) => return error_page(e.into()),
+        Err(e) => return error_page(t, e.into()),
     };
     tracing::info!(
         event = "code_issued",
@@ -259,6 +265,7 @@ fn consent_page(
     caller: &Caller,
     scopes: &[String],
 ) -> HttpResponse {
+    let t = language::of(req);
     let jar = BrowserCookies::new(&state.settings);
     let (mut builder, csrf_token) = html::with_csrf(req, jar, StatusCode::OK);
     if let Some(origin) = origin_of(&request.redirect_uri) {
@@ -270,6 +277,7 @@ fn consent_page(
     let lines: Vec<ScopeLine> = scopes.iter().map(|s| ScopeLine::of(s)).collect();
     let hidden = request.hidden_fields();
     let page = ConsentPage {
+        t,
         client_name: &request.client.name,
         email: &caller.user.email,
         scopes: lines,

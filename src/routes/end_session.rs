@@ -17,7 +17,9 @@ use crate::db::{self, clients};
 use crate::error::ApiError;
 use crate::http::cookies::BrowserCookies;
 use crate::http::extract::BrowserCaller;
+use crate::http::language;
 use crate::http::middleware::csp_with_form_target;
+use crate::i18n::{Lang, Msg, msg};
 use crate::state::AppState;
 
 /// Where to send the person once signed out, as the application asked.
@@ -59,7 +61,7 @@ impl Return {
 }
 
 /// Why a logout request cannot be followed where it asks to go.
-pub struct Refused(pub &'static str);
+pub struct Refused(pub Msg);
 
 /// Reads the return the application asked for from `form` (query or
 /// body): a `post_logout_redirect_uri` must be registered for the client
@@ -83,14 +85,10 @@ pub async fn read_return(
         return Ok(back);
     };
     if client_id.is_some() && hint_aud.is_some() && client_id != hint_aud {
-        return Err(Refused(
-            "client_id and id_token_hint name different applications.",
-        ));
+        return Err(Refused(msg("logout-refused-different-clients")));
     }
     let Some(client_id) = client_id.or(hint_aud) else {
-        return Err(Refused(
-            "post_logout_redirect_uri needs client_id or id_token_hint to say which application it belongs to.",
-        ));
+        return Err(Refused(msg("logout-refused-no-client")));
     };
     let lookup = client_id.clone();
     let client = db::run(&state.pool, move |conn| clients::find(conn, &lookup))
@@ -103,9 +101,7 @@ pub async fn read_return(
             client_id: Some(client_id),
             ..back
         }),
-        _ => Err(Refused(
-            "The post_logout_redirect_uri is not registered for this application.",
-        )),
+        _ => Err(Refused(msg("logout-refused-unregistered-uri"))),
     }
 }
 
@@ -115,9 +111,10 @@ pub async fn start(
     caller: Result<BrowserCaller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let mut form = match Form::parse(req.query_string().as_bytes()) {
         Ok(form) => form,
-        Err(e) => return refused(&e.to_string()),
+        Err(_) => return refused(t, msg("bad-query-text")),
     };
     let hint = match form.take("id_token_hint").filter(|h| !h.is_empty()) {
         None => None,
@@ -128,17 +125,17 @@ pub async fn start(
             Err(TokenError::UnknownKey | TokenError::RetiredKey) => None,
             Err(e) => {
                 tracing::info!(event = "logout_hint_refused", error = %e, "id_token_hint refused");
-                return refused("The id_token_hint is not a valid id_token of this service.");
+                return refused(t, msg("logout-refused-bad-hint"));
             }
         },
     };
     let back = match read_return(&state, &mut form, hint.as_ref().map(|h| h.aud.clone())).await {
         Ok(back) => back,
-        Err(Refused(why)) => return refused(why),
+        Err(Refused(why)) => return refused(t, why),
     };
     let caller = match BrowserCaller::optional(caller) {
         Ok(caller) => caller,
-        Err(e) => return error_page(e),
+        Err(e) => return error_page(t, e),
     };
     let Some(caller) = caller else {
         // Nobody is signed in here: nothing to end.
@@ -165,6 +162,7 @@ pub async fn start(
         ));
     }
     let page = LogoutPage {
+        t,
         email: &caller.user.email,
         hidden: back.hidden_fields(),
         csrf_token: &csrf_token,
@@ -172,6 +170,7 @@ pub async fn start(
     html::render(builder, &page)
 }
 
-fn refused(why: &str) -> HttpResponse {
-    html::message(StatusCode::BAD_REQUEST, "Sign-out request refused", why)
+/// The page for a sign-out request that cannot be followed.
+pub fn refused(t: Lang, why: Msg) -> HttpResponse {
+    html::message(t, StatusCode::BAD_REQUEST, msg("logout-refused-title"), why)
 }

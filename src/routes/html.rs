@@ -6,8 +6,11 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 
+use crate::auth::credentials::PasswordError;
+use crate::config::PASSWORD_MAX_LENGTH;
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
+use crate::i18n::{Lang, Msg, msg};
 
 /// A field a form's error can be about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +66,8 @@ impl InError {
 #[derive(Template)]
 #[template(path = "login.html")]
 pub struct LoginPage<'a> {
+    /// The language of the page.
+    pub t: Lang,
     pub notice: Option<&'a str>,
     pub error: Option<&'a str>,
     pub in_error: InError,
@@ -76,6 +81,8 @@ pub struct LoginPage<'a> {
 #[derive(Template)]
 #[template(path = "account.html")]
 pub struct AccountPage<'a> {
+    /// The language of the page.
+    pub t: Lang,
     pub email: &'a str,
     pub scopes: Vec<String>,
     pub session_ends: String,
@@ -126,6 +133,8 @@ pub struct GrantLine {
 #[derive(Template)]
 #[template(path = "setup.html")]
 pub struct SetupPage<'a> {
+    /// The language of the page.
+    pub t: Lang,
     pub error: Option<&'a str>,
     pub in_error: InError,
     pub email: &'a str,
@@ -137,6 +146,8 @@ pub struct SetupPage<'a> {
 #[derive(Template)]
 #[template(path = "consent.html")]
 pub struct ConsentPage<'a> {
+    /// The language of the page.
+    pub t: Lang,
     pub client_name: &'a str,
     pub email: &'a str,
     pub scopes: Vec<ScopeLine>,
@@ -152,18 +163,18 @@ pub struct ConsentPage<'a> {
 /// application do.
 pub struct ScopeLine {
     pub name: String,
-    pub meaning: &'static str,
+    pub meaning: Msg,
 }
 
 impl ScopeLine {
     pub fn of(scope: &str) -> Self {
         let meaning = match scope {
-            "openid" => "Know who you are (a stable identifier of your account)",
-            "email" => "See your email address",
-            "profile" => "See your basic profile",
-            "offline_access" => "Stay signed in when you are not using it",
-            "admin" => "Administer latchkey's users",
-            _ => "Use this permission of your account",
+            "openid" => msg("scope-openid"),
+            "email" => msg("scope-email"),
+            "profile" => msg("scope-profile"),
+            "offline_access" => msg("scope-offline-access"),
+            "admin" => msg("scope-admin"),
+            _ => msg("scope-other"),
         };
         Self {
             name: scope.to_owned(),
@@ -175,6 +186,8 @@ impl ScopeLine {
 #[derive(Template)]
 #[template(path = "logout.html")]
 pub struct LogoutPage<'a> {
+    /// The language of the page.
+    pub t: Lang,
     pub email: &'a str,
     /// Where to go afterwards, carried through the form.
     pub hidden: Vec<(&'static str, String)>,
@@ -184,6 +197,8 @@ pub struct LogoutPage<'a> {
 #[derive(Template)]
 #[template(path = "second_factor.html")]
 pub struct SecondFactorPage<'a> {
+    /// The language of the page.
+    pub t: Lang,
     pub error: Option<&'a str>,
     pub csrf_token: &'a str,
     /// The person has an authenticator app: the code form.
@@ -195,6 +210,8 @@ pub struct SecondFactorPage<'a> {
 #[derive(Template)]
 #[template(path = "totp_setup.html")]
 pub struct TotpSetupPage<'a> {
+    /// The language of the page.
+    pub t: Lang,
     /// The QR code, an SVG drawn here from the otpauth URI.
     pub qr_svg: &'a str,
     pub secret: &'a str,
@@ -206,14 +223,17 @@ pub struct TotpSetupPage<'a> {
 #[derive(Template)]
 #[template(path = "recovery_codes.html")]
 pub struct RecoveryCodesPage<'a> {
+    /// The language of the page.
+    pub t: Lang,
     pub codes: &'a [String],
 }
 
 #[derive(Template)]
 #[template(path = "message.html")]
-pub struct MessagePage<'a> {
-    pub title: &'a str,
-    pub message: &'a str,
+pub struct MessagePage {
+    pub t: Lang,
+    pub title: String,
+    pub message: String,
 }
 
 /// A response builder for an HTML page with `status`.
@@ -253,25 +273,31 @@ pub fn render(mut builder: HttpResponseBuilder, page: &impl Template) -> HttpRes
 }
 
 /// A page with one message, e.g. for 403, 404, 429 and 503.
-pub fn message(status: StatusCode, title: &str, message: &str) -> HttpResponse {
-    render(builder(status), &MessagePage { title, message })
+pub fn message(t: Lang, status: StatusCode, title: Msg, text: Msg) -> HttpResponse {
+    message_text(t, status, title, &t.tr(text.id()))
+}
+
+/// [`message`] with a text already in the page's language.
+pub fn message_text(t: Lang, status: StatusCode, title: Msg, text: &str) -> HttpResponse {
+    let page = MessagePage {
+        t,
+        title: t.tr(title.id()),
+        message: text.to_owned(),
+    };
+    render(builder(status), &page)
 }
 
 /// 503 with `Retry-After`, as a page that says when to try again.
-pub fn busy(retry_after: u32) -> HttpResponse {
+pub fn busy(t: Lang, retry_after: u32) -> HttpResponse {
     let mut response = builder(StatusCode::SERVICE_UNAVAILABLE);
     response.insert_header((header::RETRY_AFTER, retry_after));
-    let text = format!(
-        "latchkey is busy right now. Please try again in {}.",
-        seconds(retry_after)
-    );
-    render(
-        response,
-        &MessagePage {
-            title: "Please try again",
-            message: &text,
-        },
-    )
+    let wait = duration(t, u64::from(retry_after));
+    let page = MessagePage {
+        t,
+        title: t.tr("busy-title"),
+        message: t.tr1("busy-text", "wait", wait),
+    };
+    render(response, &page)
 }
 
 /// `303 See Other` to `location`.
@@ -282,28 +308,25 @@ pub fn see_other(location: &str) -> HttpResponseBuilder {
 }
 
 /// What a throttled form says: "... try again in 5 seconds."
-pub fn try_again_in(retry_after: u64) -> String {
-    format!(
-        "Too many failed attempts. Please try again in {}.",
-        seconds(u32::try_from(retry_after).unwrap_or(u32::MAX))
-    )
+pub fn try_again_in(t: Lang, retry_after: u64) -> String {
+    t.tr1("throttled-try-again", "wait", duration(t, retry_after))
 }
 
-/// A message from below ("must be at least 15 characters") as a sentence
-/// on a page ("Must be at least 15 characters.").
-pub fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
+/// What is wrong with a new password, as a sentence on a page.
+pub fn password_problem(t: Lang, problem: &PasswordError) -> String {
+    match problem {
+        PasswordError::TooShort(min) => t.tr1("password-too-short", "count", *min),
+        PasswordError::TooLong => t.tr1("password-too-long", "count", PASSWORD_MAX_LENGTH),
+        PasswordError::Common => t.tr("password-common"),
     }
 }
 
-/// "1 second", "5 seconds".
-pub fn seconds(n: u32) -> String {
-    if n == 1 {
-        "1 second".to_owned()
-    } else {
-        format!("{n} seconds")
+/// A wait people read: "1 second", "5 seconds", "3 minutes", "2 hours";
+/// rounded up, so nobody comes back too early.
+pub fn duration(t: Lang, seconds: u64) -> String {
+    match seconds {
+        0..120 => t.tr1("duration-seconds", "count", seconds),
+        120..7200 => t.tr1("duration-minutes", "count", seconds.div_ceil(60)),
+        _ => t.tr1("duration-hours", "count", seconds.div_ceil(3600)),
     }
 }

@@ -19,21 +19,20 @@ use crate::http::client_address::{client_address, device_of};
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
 use crate::http::extract::Caller;
+use crate::http::language;
 use crate::http::middleware::{csp_with_form_target, csp_with_script};
+use crate::i18n::{Lang, Msg, msg};
 use crate::state::AppState;
 
-const WRONG_CREDENTIALS: &str = "Incorrect email or password.";
-const EMPTY_FIELDS: &str = "Enter your email and your password.";
-const NO_ACCOUNT_YET: &str = "No account exists yet. Create the first administrator with \
-     the one-time setup link in the server's log.";
-const SESSION_ENDED: &str = "Your session has ended (signed out elsewhere, or the password was changed). Please sign in again.";
-const FORGED_FORM: &str =
-    "This form has expired or did not come from this site. Reload the page and try again.";
-
 /// The `403` for a form that failed [`csrf::check`].
-pub fn forged(why: &csrf::Forged, path: &'static str) -> HttpResponse {
+pub fn forged(t: Lang, why: &csrf::Forged, path: &'static str) -> HttpResponse {
     tracing::info!(event = "csrf_rejected", path, reason = %why, "form refused as forged");
-    html::message(StatusCode::FORBIDDEN, "Form expired", FORGED_FORM)
+    html::message(
+        t,
+        StatusCode::FORBIDDEN,
+        msg("form-expired-title"),
+        msg("form-expired-text"),
+    )
 }
 
 /// `GET /login?next=/path`
@@ -50,12 +49,12 @@ pub async fn page(
         return html::see_other(&next).finish();
     }
     if query.get("session_ended").is_some() {
-        let notice = Some(SESSION_ENDED);
+        let notice = Some(msg("login-session-ended"));
         return login_form(&req, &state, StatusCode::OK, notice, None, "", &next).await;
     }
     let notice = match (query.get("signed_out"), query.get("password_set")) {
-        (Some(_), _) => Some("You have been signed out."),
-        (None, Some(_)) => Some("Your new password is set. Sign in with it."),
+        (Some(_), _) => Some(msg("login-signed-out")),
+        (None, Some(_)) => Some(msg("login-password-set")),
         (None, None) => None,
     };
     // An application's `login_hint`, carried here by /authorize.
@@ -67,11 +66,12 @@ async fn login_form(
     req: &HttpRequest,
     state: &AppState,
     status: StatusCode,
-    notice: Option<&str>,
+    notice: Option<Msg>,
     error: Option<(&str, InError)>,
     email: &str,
     next: &str,
 ) -> HttpResponse {
+    let t = language::of(req);
     let jar = BrowserCookies::new(&state.settings);
     let (mut builder, csrf_token) = html::with_csrf(req, jar, status);
     let form_target = authorize::form_target_of(state, next).await;
@@ -87,8 +87,10 @@ async fn login_form(
             csp_with_form_target(&origin),
         ));
     }
+    let notice = notice.map(|notice| t.tr(notice.id()));
     let page = LoginPage {
-        notice,
+        t,
+        notice: notice.as_deref(),
         error: error.map(|(text, _)| text),
         in_error: error.map_or(InError::NONE, |(_, field)| field),
         email,
@@ -106,27 +108,15 @@ pub async fn submit(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let form = match Form::read(&req, payload).await {
         Ok(form) => form,
-        Err(ApiError::PayloadTooLarge) => {
-            return html::message(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Too much data",
-                "The form was too large.",
-            );
-        }
-        Err(_) => {
-            return html::message(
-                StatusCode::BAD_REQUEST,
-                "Bad request",
-                "The form could not be read.",
-            );
-        }
+        Err(e) => return unreadable_form(t, &e),
     };
     let form = LoginForm::from(form);
     let jar = BrowserCookies::new(&state.settings);
     if let Err(why) = csrf::check(&state.settings, &req, form.csrf_token.as_deref()) {
-        return forged(&why, "/login");
+        return forged(t, &why, "/login");
     }
     let next = safe_next(&state.settings, form.next.as_deref());
     let (email, password) = (form.username.as_str(), form.password.as_str());
@@ -137,7 +127,7 @@ pub async fn submit(
             &state,
             StatusCode::BAD_REQUEST,
             None,
-            Some((EMPTY_FIELDS, first_empty(email))),
+            Some((&t.tr("login-empty-fields"), first_empty(email))),
             email,
             &next,
         )
@@ -163,24 +153,24 @@ pub async fn submit(
             tracing::info!(event = "login_failed", via = "form", client = %client, "sign-in refused");
             // A refused password is the field to retype (the email stays
             // filled in); "no account yet" is about the server, not the form.
-            let error = if no_account_yet(&state).await {
-                (NO_ACCOUNT_YET, InError::NONE)
+            let (message, in_error) = if no_account_yet(&state).await {
+                (t.tr("login-no-account-yet"), InError::NONE)
             } else {
-                (WRONG_CREDENTIALS, InError::field(Field::Password))
+                (t.tr("login-wrong-credentials"), InError::field(Field::Password))
             };
             login_form(
                 &req,
                 &state,
                 StatusCode::UNAUTHORIZED,
                 None,
-                Some(error),
+                Some((&message, in_error)),
                 email,
                 &next,
             )
             .await
         }
         Err(ApiError::Throttled { retry_after }) => {
-            let wait = html::try_again_in(retry_after);
+            let wait = html::try_again_in(t, retry_after);
             let mut response = login_form(
                 &req,
                 &state,
@@ -196,7 +186,7 @@ pub async fn submit(
                 .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
             response
         }
-        Err(e) => error_page(e),
+        Err(e) => error_page(t, e),
     }
 }
 
@@ -334,15 +324,14 @@ pub async fn logout(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let mut form = Form::read(&req, payload).await.unwrap_or_default();
     if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
-        return forged(&why, "/logout");
+        return forged(t, &why, "/logout");
     }
     let back = match end_session::read_return(&state, &mut form, None).await {
         Ok(back) => back,
-        Err(end_session::Refused(why)) => {
-            return html::message(StatusCode::BAD_REQUEST, "Sign-out request refused", why);
-        }
+        Err(refused) => return end_session::refused(t, refused.0),
     };
     end_browser_session(&req, &state, &back).await
 }
@@ -369,7 +358,7 @@ pub async fn end_browser_session(
             client_id = back.client_id.as_deref(),
             "signed out"
         ),
-        Err(e) => return error_page(e.into()),
+        Err(e) => return error_page(language::of(req), e.into()),
     }
     let mut response = html::see_other(&back.target());
     for cookie in jar.cleared() {
@@ -379,20 +368,39 @@ pub async fn end_browser_session(
 }
 
 /// The page for an error that is not the person's fault.
-pub fn error_page(error: ApiError) -> HttpResponse {
+pub fn error_page(t: Lang, error: ApiError) -> HttpResponse {
     match error {
-        ApiError::HashingSaturated => html::busy(1),
+        ApiError::HashingSaturated => html::busy(t, 1),
         ApiError::Database(e) => {
             tracing::error!(error = %e, "database unavailable");
-            html::busy(1)
+            html::busy(t, 1)
         }
         other => {
             tracing::error!(error = %other, "request failed");
             html::message(
+                t,
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "Please try again later.",
+                msg("error-title"),
+                msg("error-text"),
             )
         }
+    }
+}
+
+/// The page for a form that could not be read: too large, or malformed.
+pub fn unreadable_form(t: Lang, error: &ApiError) -> HttpResponse {
+    match error {
+        ApiError::PayloadTooLarge => html::message(
+            t,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            msg("too-much-data-title"),
+            msg("too-much-data-text"),
+        ),
+        _ => html::message(
+            t,
+            StatusCode::BAD_REQUEST,
+            msg("bad-request-title"),
+            msg("bad-form-text"),
+        ),
     }
 }

@@ -10,6 +10,8 @@ use serde_json::json;
 
 use crate::auth::passkeys::PasskeyError;
 use crate::http::csrf;
+use crate::http::language;
+use crate::i18n::Lang;
 use crate::state::AppState;
 
 /// Largest body accepted: an attestation with a certificate chain fits.
@@ -25,6 +27,7 @@ pub async fn read<T: DeserializeOwned>(
     state: &AppState,
     path: &'static str,
 ) -> Result<T, Box<HttpResponse>> {
+    let t = language::of(req);
     let media_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -36,41 +39,41 @@ pub async fn read<T: DeserializeOwned>(
         return Err(Box::new(error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "invalid_request",
-            "The body must be application/json.",
+            &t.tr("passkey-error-media-type"),
         )));
     }
     let body = match payload.to_bytes_limited(JSON_BODY_LIMIT).await {
         Ok(Ok(body)) => body,
-        Ok(Err(_)) => return Err(Box::new(unreadable())),
+        Ok(Err(_)) => return Err(Box::new(unreadable(t))),
         Err(_) => {
             return Err(Box::new(error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "invalid_request",
-                "The request was too large.",
+                &t.tr("passkey-error-too-large"),
             )));
         }
     };
     // The token is checked before the rest is read, so a forged request
     // learns nothing about what a right one holds.
     let posted: serde_json::Value =
-        serde_json::from_slice(&body).map_err(|_| Box::new(unreadable()))?;
+        serde_json::from_slice(&body).map_err(|_| Box::new(unreadable(t)))?;
     let token = posted.get("csrf_token").and_then(|t| t.as_str());
     if let Err(why) = csrf::check(&state.settings, req, token) {
         tracing::info!(event = "csrf_rejected", path, reason = %why, "passkey request refused as forged");
         return Err(Box::new(error(
             StatusCode::FORBIDDEN,
             "forged",
-            "This page has expired or did not come from this site. Reload it and try again.",
+            &t.tr("passkey-error-forged"),
         )));
     }
-    serde_json::from_value(posted).map_err(|_| Box::new(unreadable()))
+    serde_json::from_value(posted).map_err(|_| Box::new(unreadable(t)))
 }
 
-fn unreadable() -> HttpResponse {
+fn unreadable(t: Lang) -> HttpResponse {
     error(
         StatusCode::BAD_REQUEST,
         "invalid_request",
-        "The request could not be read.",
+        &t.tr("passkey-error-unreadable"),
     )
 }
 
@@ -89,36 +92,36 @@ pub fn go_to(cookies: Vec<Cookie<'static>>, location: &str) -> HttpResponse {
 }
 
 /// The answer for a ceremony that failed.
-pub fn refused(e: PasskeyError) -> HttpResponse {
+pub fn refused(t: Lang, e: PasskeyError) -> HttpResponse {
     match e {
         PasskeyError::Off => error(
             StatusCode::NOT_FOUND,
             "passkeys_off",
-            "Passkeys are not available on this server.",
+            &t.tr("passkey-error-off"),
         ),
         PasskeyError::Expired => error(
             StatusCode::BAD_REQUEST,
             "expired",
-            "That took too long, or the page was used twice. Try again.",
+            &t.tr("passkey-error-expired"),
         ),
         PasskeyError::Refused(why) => {
             tracing::info!(reason = why, "passkey refused");
             error(
                 StatusCode::UNAUTHORIZED,
                 "refused",
-                "That passkey was not accepted.",
+                &t.tr("passkey-error-refused"),
             )
         }
         PasskeyError::Duplicate => error(
             StatusCode::CONFLICT,
             "duplicate",
-            "This passkey is registered already.",
+            &t.tr("passkey-error-duplicate"),
         ),
         PasskeyError::Throttled { retry_after } => {
             let mut response = error(
                 StatusCode::TOO_MANY_REQUESTS,
                 "throttled",
-                &crate::routes::html::try_again_in(retry_after),
+                &crate::routes::html::try_again_in(t, retry_after),
             );
             response
                 .headers_mut()
@@ -130,7 +133,7 @@ pub fn refused(e: PasskeyError) -> HttpResponse {
             let mut response = error(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
-                "The service is busy. Try again in a moment.",
+                &t.tr("passkey-error-busy"),
             );
             response
                 .headers_mut()
@@ -142,7 +145,7 @@ pub fn refused(e: PasskeyError) -> HttpResponse {
             error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
-                "Something went wrong. Please try again later.",
+                &t.tr("passkey-error-internal"),
             )
         }
     }

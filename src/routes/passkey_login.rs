@@ -18,6 +18,7 @@ use crate::auth::refresh::sha256_hex;
 use crate::auth::second_factor;
 use crate::http::client_address::{client_address, device_of};
 use crate::http::cookies::BrowserCookies;
+use crate::http::language;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -37,6 +38,7 @@ pub async fn start(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     if let Err(answer) =
         passkey_json::read::<Start>(&req, payload, &state, "/login/passkey/start").await
     {
@@ -47,15 +49,18 @@ pub async fn start(
     if let Some(limits) = &state.address_limits
         && let Err(wait) = limits.admit(client)
     {
-        return refused(PasskeyError::Throttled {
-            retry_after: wait.as_secs().max(1),
-        });
+        return refused(
+            t,
+            PasskeyError::Throttled {
+                retry_after: wait.as_secs().max(1),
+            },
+        );
     }
     match passkeys::start_sign_in(&state).await {
         Ok((ceremony, options)) => {
             HttpResponse::Ok().json(json!({"ceremony": ceremony, "options": options}))
         }
-        Err(e) => refused(e),
+        Err(e) => refused(t, e),
     }
 }
 
@@ -66,6 +71,7 @@ pub async fn finish(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let posted: Finish =
         match passkey_json::read(&req, payload, &state, "/login/passkey/finish").await {
             Ok(posted) => posted,
@@ -84,7 +90,7 @@ pub async fn finish(
         Ok(verified) => verified,
         Err(e) => {
             tracing::info!(event = "login_failed", via = "passkey", client = %client, "passkey sign-in refused");
-            return refused(e);
+            return refused(t, e);
         }
     };
     let user = &verified.user;
@@ -92,7 +98,7 @@ pub async fn finish(
     let device = device_of(&req, &state.settings.trusted_proxies);
     let cookies = match session_cookies(&state, jar, user, device, verified.amr_alone()).await {
         Ok(cookies) => cookies,
-        Err(e) => return refused(PasskeyError::Internal(e.to_string())),
+        Err(e) => return refused(t, PasskeyError::Internal(e.to_string())),
     };
     tracing::info!(event = "login_succeeded", via = "passkey", client = %client, user_id = user.id, "signed in with a passkey");
     let mut response = go_to(cookies, &next);
@@ -108,19 +114,20 @@ pub async fn second_factor_start(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let path = "/login/second-factor/passkey/start";
     if let Err(answer) = passkey_json::read::<Start>(&req, payload, &state, path).await {
         return *answer;
     }
     let (token, _, user) = match pending(&req, &state).await {
         Ok(found) => found,
-        Err(e) => return refused(e),
+        Err(e) => return refused(t, e),
     };
     match passkeys::start_second_factor(&state, &user, sha256_hex(token.as_bytes())).await {
         Ok((ceremony, options)) => {
             HttpResponse::Ok().json(json!({"ceremony": ceremony, "options": options}))
         }
-        Err(e) => refused(e),
+        Err(e) => refused(t, e),
     }
 }
 
@@ -132,6 +139,7 @@ pub async fn second_factor_finish(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let path = "/login/second-factor/passkey/finish";
     let posted: Finish = match passkey_json::read(&req, payload, &state, path).await {
         Ok(posted) => posted,
@@ -139,7 +147,7 @@ pub async fn second_factor_finish(
     };
     let (token, challenge, user) = match pending(&req, &state).await {
         Ok(found) => found,
-        Err(e) => return refused(e),
+        Err(e) => return refused(t, e),
     };
     let binding = sha256_hex(token.as_bytes());
     let verified = match passkeys::finish_second_factor(
@@ -159,18 +167,18 @@ pub async fn second_factor_finish(
                 user_id = user.id,
                 "passkey refused as second factor"
             );
-            return refused(e);
+            return refused(t, e);
         }
     };
     if let Err(e) = second_factor::close_challenge(&state, binding).await {
-        return refused(PasskeyError::Internal(e.to_string()));
+        return refused(t, PasskeyError::Internal(e.to_string()));
     }
     let jar = BrowserCookies::new(&state.settings);
     let device = device_of(&req, &state.settings.trusted_proxies);
     let amr = verified.amr_after_password();
     let mut cookies = match session_cookies(&state, jar, &user, device, amr).await {
         Ok(cookies) => cookies,
-        Err(e) => return refused(PasskeyError::Internal(e.to_string())),
+        Err(e) => return refused(t, PasskeyError::Internal(e.to_string())),
     };
     cookies.push(jar.build(jar.second_factor_name(), String::new(), 0));
     tracing::info!(

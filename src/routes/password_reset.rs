@@ -12,7 +12,7 @@ use askama::Template;
 
 use super::form::Form;
 use super::html::{self, Field, InError};
-use super::login::{error_page, forged};
+use super::login::{error_page, forged, unreadable_form};
 use crate::auth::credentials::{Email, Password};
 use crate::auth::password_link::{self, LinkToken};
 use crate::db;
@@ -20,15 +20,15 @@ use crate::error::ApiError;
 use crate::http::client_address::client_address;
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
+use crate::http::language;
+use crate::i18n::Lang;
 use crate::mail::{self, Notice};
 use crate::state::AppState;
-
-const SENT: &str = "If an account exists for that address, a link to choose a new password is on its way. It works for 30 minutes. Check your spam folder if it does not arrive.";
-const DEAD_LINK: &str = "This link has expired or has already been used. Ask for a new one below.";
 
 #[derive(Template)]
 #[template(path = "forgot_password.html")]
 struct ForgotPage<'a> {
+    t: Lang,
     mail_on: bool,
     notice: Option<&'a str>,
     error: Option<&'a str>,
@@ -40,6 +40,7 @@ struct ForgotPage<'a> {
 #[derive(Template)]
 #[template(path = "reset_password.html")]
 struct ResetPage<'a> {
+    t: Lang,
     email: &'a str,
     token: &'a str,
     error: Option<&'a str>,
@@ -60,12 +61,13 @@ pub async fn forgot_submit(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let mut form = match Form::read(&req, payload).await {
         Ok(form) => form,
-        Err(e) => return unreadable(e),
+        Err(e) => return unreadable_form(t, &e),
     };
     if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
-        return forged(&why, "/password/forgot");
+        return forged(t, &why, "/password/forgot");
     }
     let Some(mailer) = state.mail.clone() else {
         return forgot_form(
@@ -79,7 +81,8 @@ pub async fn forgot_submit(
     };
     let typed = form.take("email").unwrap_or_default();
     let Ok(email) = Email::parse(&typed) else {
-        let error = Some(("Enter a valid email address.", InError::field(Field::Email)));
+        let error = t.tr("form-email-invalid");
+        let error = Some((error.as_str(), InError::field(Field::Email)));
         return forgot_form(&req, &state, StatusCode::BAD_REQUEST, None, error, &typed);
     };
     let client = client_address(&req, &state.settings.trusted_proxies);
@@ -87,10 +90,7 @@ pub async fn forgot_submit(
         if let Err(wait) = limits.admit(client) {
             tracing::info!(event = "password_reset_throttled", client = %client, "too many reset requests from this address");
             let retry_after = wait.as_secs().max(1);
-            let text = format!(
-                "Too many requests. Please try again in {}.",
-                html::seconds(u32::try_from(retry_after).unwrap_or(u32::MAX))
-            );
+            let text = t.tr1("forgot-too-many", "wait", html::duration(t, retry_after));
             let mut response = forgot_form(
                 &req,
                 &state,
@@ -113,7 +113,7 @@ pub async fn forgot_submit(
         let outbox = mailer.outbox.clone();
         let email = email.as_str().to_owned();
         let queued = db::run(&pool, move |conn| {
-            Ok(password_link::request_reset(conn, &outbox, &email))
+            Ok(password_link::request_reset(conn, &outbox, &email, t))
         })
         .await;
         match queued {
@@ -126,12 +126,14 @@ pub async fn forgot_submit(
             Err(e) => tracing::warn!(error = %e, "could not queue a reset mail"),
         }
     });
-    forgot_form(&req, &state, StatusCode::OK, Some(SENT), None, "")
+    let sent = t.tr1("forgot-sent", "count", password_link::RESET_MINUTES);
+    forgot_form(&req, &state, StatusCode::OK, Some(&sent), None, "")
 }
 
 /// `GET /password/reset?token=...`: the form, if the link is live. Looking
 /// does not spend it (mail scanners follow links).
 pub async fn reset_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let t = language::of(&req);
     let query = Form::parse(req.query_string().as_bytes()).unwrap_or_default();
     let Some(token) = query.get("token").and_then(LinkToken::parse) else {
         return dead_link(&req, &state);
@@ -139,7 +141,7 @@ pub async fn reset_page(req: HttpRequest, state: web::Data<AppState>) -> HttpRes
     match holder_of(&state, &token).await {
         Ok(Some(email)) => reset_form(&req, &state, StatusCode::OK, &email, &token, None),
         Ok(None) => dead_link(&req, &state),
-        Err(e) => error_page(e),
+        Err(e) => error_page(t, e),
     }
 }
 
@@ -150,12 +152,13 @@ pub async fn reset_submit(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let mut form = match Form::read(&req, payload).await {
         Ok(form) => form,
-        Err(e) => return unreadable(e),
+        Err(e) => return unreadable_form(t, &e),
     };
     if let Err(why) = csrf::check(&state.settings, &req, form.get("csrf_token")) {
-        return forged(&why, "/password/reset");
+        return forged(t, &why, "/password/reset");
     }
     let Some(token) = form.get("token").and_then(LinkToken::parse) else {
         return dead_link(&req, &state);
@@ -163,7 +166,7 @@ pub async fn reset_submit(
     let email = match holder_of(&state, &token).await {
         Ok(Some(email)) => email,
         Ok(None) => return dead_link(&req, &state),
-        Err(e) => return error_page(e),
+        Err(e) => return error_page(t, e),
     };
     let new = form.take("new_password").unwrap_or_default();
     let confirm = form.take("new_password_confirm").unwrap_or_default();
@@ -178,16 +181,16 @@ pub async fn reset_submit(
         )
     };
     if new != confirm {
-        return refuse("The two passwords differ.", Field::BothNewPasswords);
+        return refuse(&t.tr("form-passwords-differ"), Field::BothNewPasswords);
     }
     let password = match Password::new_checked(&new, state.settings.password_min_length) {
         Ok(password) => password,
-        Err(e) => return refuse(&html::sentence(&e.to_string()), Field::NewPassword),
+        Err(e) => return refuse(&html::password_problem(t, &e), Field::NewPassword),
     };
     let hash = match state.hasher.hash(password).await {
         Ok(hash) => hash,
-        Err(crate::auth::hasher::HasherError::Saturated(_)) => return html::busy(1),
-        Err(e) => return error_page(ApiError::internal(e)),
+        Err(crate::auth::hasher::HasherError::Saturated(_)) => return html::busy(t, 1),
+        Err(e) => return error_page(t, ApiError::internal(e)),
     };
     let spent = token.clone();
     let set = db::run(&state.pool, move |conn| {
@@ -203,7 +206,7 @@ pub async fn reset_submit(
                 sessions_ended,
                 "password set through a mailed link"
             );
-            mail::notify(&state, &user.email, Notice::PasswordChanged);
+            mail::notify(&state, &user.email, Notice::PasswordChanged, t);
             // The throttle the database no longer holds must not linger in
             // this instance's memory either (others forget within 10 s).
             state
@@ -213,7 +216,7 @@ pub async fn reset_submit(
         }
         // Spent by a concurrent submission, or expired meanwhile.
         Ok(None) => dead_link(&req, &state),
-        Err(e) => error_page(e.into()),
+        Err(e) => error_page(t, e.into()),
     }
 }
 
@@ -232,9 +235,11 @@ fn forgot_form(
     error: Option<(&str, InError)>,
     email: &str,
 ) -> HttpResponse {
+    let t = language::of(req);
     let jar = BrowserCookies::new(&state.settings);
     let (builder, csrf_token) = html::with_csrf(req, jar, status);
     let page = ForgotPage {
+        t,
         mail_on: state.mail.is_some(),
         notice,
         error: error.map(|(text, _)| text),
@@ -247,14 +252,10 @@ fn forgot_form(
 
 /// `410 Gone`: the forgot form, saying the link is dead.
 fn dead_link(req: &HttpRequest, state: &AppState) -> HttpResponse {
-    forgot_form(
-        req,
-        state,
-        StatusCode::GONE,
-        None,
-        Some((DEAD_LINK, InError::NONE)),
-        "",
-    )
+    let t = language::of(req);
+    let error = t.tr("reset-dead-link");
+    let error = Some((error.as_str(), InError::NONE));
+    forgot_form(req, state, StatusCode::GONE, None, error, "")
 }
 
 fn reset_form(
@@ -265,9 +266,11 @@ fn reset_form(
     token: &LinkToken,
     error: Option<(&str, InError)>,
 ) -> HttpResponse {
+    let t = language::of(req);
     let jar = BrowserCookies::new(&state.settings);
     let (builder, csrf_token) = html::with_csrf(req, jar, status);
     let page = ResetPage {
+        t,
         email,
         token: token.expose(),
         error: error.map(|(text, _)| text),
@@ -276,19 +279,4 @@ fn reset_form(
         min_length: state.settings.password_min_length,
     };
     html::render(builder, &page)
-}
-
-fn unreadable(error: ApiError) -> HttpResponse {
-    match error {
-        ApiError::PayloadTooLarge => html::message(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "Too much data",
-            "The form was too large.",
-        ),
-        _ => html::message(
-            StatusCode::BAD_REQUEST,
-            "Bad request",
-            "The form could not be read.",
-        ),
-    }
 }

@@ -16,11 +16,13 @@ use crate::error::ApiError;
 use crate::http::client_address::device_of;
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
+use crate::http::language;
 use crate::http::middleware::{csp_with_form_target, csp_with_script};
 use crate::state::AppState;
 
 /// `GET /login/second-factor`
 pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let t = language::of(&req);
     let jar = BrowserCookies::new(&state.settings);
     let Some(token) = jar.read(&req, jar.second_factor_name()) else {
         return html::see_other("/login").finish();
@@ -30,7 +32,7 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
             form(&req, &state, &challenge.next, user.id, StatusCode::OK, None).await
         }
         Ok(None) => expired(jar),
-        Err(e) => error_page(e.into()),
+        Err(e) => error_page(t, e.into()),
     }
 }
 
@@ -40,9 +42,10 @@ pub async fn submit(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let mut fields = Form::read(&req, payload).await.unwrap_or_default();
     if let Err(why) = csrf::check(&state.settings, &req, fields.get("csrf_token")) {
-        return forged(&why, "/login/second-factor");
+        return forged(t, &why, "/login/second-factor");
     }
     let jar = BrowserCookies::new(&state.settings);
     let Some(token) = jar.read(&req, jar.second_factor_name()) else {
@@ -51,7 +54,7 @@ pub async fn submit(
     let (challenge, user) = match second_factor::find_challenge(&state, &token).await {
         Ok(Some(found)) => found,
         Ok(None) => return expired(jar),
-        Err(e) => return error_page(e.into()),
+        Err(e) => return error_page(t, e.into()),
     };
     let code = fields.take("code").unwrap_or_default();
     if code.trim().is_empty() {
@@ -61,7 +64,7 @@ pub async fn submit(
             &challenge.next,
             user.id,
             StatusCode::BAD_REQUEST,
-            Some("Enter the code from your authenticator app, or a recovery code."),
+            Some(&t.tr("second-factor-code-empty")),
         )
         .await;
     }
@@ -70,7 +73,7 @@ pub async fn submit(
             if let Err(e) =
                 second_factor::close_challenge(&state, sha256_hex(token.as_bytes())).await
             {
-                return error_page(e.into());
+                return error_page(t, e.into());
             }
             // RFC 8176: a recovery code is a one-time password too.
             let amr = "pwd otp";
@@ -90,7 +93,7 @@ pub async fn submit(
                     }
                     response
                 }
-                Err(e) => error_page(e),
+                Err(e) => error_page(t, e),
             }
         }
         Ok(None) => {
@@ -106,12 +109,12 @@ pub async fn submit(
                 &challenge.next,
                 user.id,
                 StatusCode::UNAUTHORIZED,
-                Some("That code is not right. Codes change every 30 seconds; each works once."),
+                Some(&t.tr("second-factor-code-wrong")),
             )
             .await
         }
         Err(AuthError::Throttled { retry_after }) => {
-            let wait = html::try_again_in(retry_after);
+            let wait = html::try_again_in(t, retry_after);
             let status = StatusCode::TOO_MANY_REQUESTS;
             let next = &challenge.next;
             let mut response = form(&req, &state, next, user.id, status, Some(&wait)).await;
@@ -120,7 +123,7 @@ pub async fn submit(
                 .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
             response
         }
-        Err(e) => error_page(ApiError::from(e)),
+        Err(e) => error_page(t, ApiError::from(e)),
     }
 }
 
@@ -136,6 +139,7 @@ async fn form(
     status: StatusCode,
     error: Option<&str>,
 ) -> HttpResponse {
+    let t = language::of(req);
     let has = db::run(&state.pool, move |conn| {
         Ok((
             db::second_factor::is_enabled(conn, user_id)?,
@@ -145,7 +149,7 @@ async fn form(
     .await;
     let (totp, passkey) = match has {
         Ok(has) => has,
-        Err(e) => return error_page(e.into()),
+        Err(e) => return error_page(t, e.into()),
     };
     let passkey = passkey && state.passkeys.is_some();
     let jar = BrowserCookies::new(&state.settings);
@@ -163,6 +167,7 @@ async fn form(
     html::render(
         builder,
         &SecondFactorPage {
+            t,
             error,
             csrf_token: &csrf_token,
             totp,

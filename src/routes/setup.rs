@@ -7,23 +7,26 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::form::Form;
 use super::html::{self, Field, InError, SetupPage};
-use super::login::{error_page, forged, sign_in};
+use super::login::{error_page, forged, sign_in, unreadable_form};
 use crate::auth::credentials::{Email, Password};
 use crate::db::{self, users};
 use crate::error::ApiError;
 use crate::http::client_address::device_of;
 use crate::http::cookies::BrowserCookies;
 use crate::http::csrf;
+use crate::http::language;
+use crate::i18n::{Lang, msg};
 use crate::state::AppState;
 
 /// `GET /setup?token=...`
 pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let t = language::of(&req);
     let query = Form::parse(req.query_string().as_bytes()).unwrap_or_default();
     let token = query.get("token").unwrap_or("");
     match setup_open(&state, token).await {
         Ok(true) => setup_form(&req, &state, StatusCode::OK, None, "", token),
-        Ok(false) => not_found(),
-        Err(e) => error_page(e),
+        Ok(false) => not_found(t),
+        Err(e) => error_page(t, e),
     }
 }
 
@@ -33,23 +36,21 @@ pub async fn submit(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let Ok(form) = Form::read(&req, payload).await else {
-        return html::message(
-            StatusCode::BAD_REQUEST,
-            "Bad request",
-            "The form could not be read.",
-        );
+    let t = language::of(&req);
+    let form = match Form::read(&req, payload).await {
+        Ok(form) => form,
+        Err(e) => return unreadable_form(t, &e),
     };
     let form = SetupForm::from(form);
     let token = form.token.as_str();
     match setup_open(&state, token).await {
         Ok(true) => {}
-        Ok(false) => return not_found(),
-        Err(e) => return error_page(e),
+        Ok(false) => return not_found(t),
+        Err(e) => return error_page(t, e),
     }
     let jar = BrowserCookies::new(&state.settings);
     if let Err(why) = csrf::check(&state.settings, &req, form.csrf_token.as_deref()) {
-        return forged(&why, "/setup");
+        return forged(t, &why, "/setup");
     }
     let email_input = form.username.as_str();
     let refuse = |message: &str, field: Field| {
@@ -63,20 +64,20 @@ pub async fn submit(
         )
     };
     let Ok(email) = Email::parse(email_input) else {
-        return refuse("Enter a valid email address.", Field::Email);
+        return refuse(&t.tr("form-email-invalid"), Field::Email);
     };
     let password = form.password.as_str();
     if Some(password) != form.password_confirm.as_deref() {
-        return refuse("The two passwords differ.", Field::BothNewPasswords);
+        return refuse(&t.tr("form-passwords-differ"), Field::BothNewPasswords);
     }
     let password = match Password::new_checked(password, state.settings.password_min_length) {
         Ok(password) => password,
-        Err(e) => return refuse(&html::sentence(&e.to_string()), Field::NewPassword),
+        Err(e) => return refuse(&html::password_problem(t, &e), Field::NewPassword),
     };
     let hash = match state.hasher.hash(password).await {
         Ok(hash) => hash,
-        Err(crate::auth::hasher::HasherError::Saturated(_)) => return html::busy(1),
-        Err(e) => return error_page(ApiError::internal(e)),
+        Err(crate::auth::hasher::HasherError::Saturated(_)) => return html::busy(t, 1),
+        Err(e) => return error_page(t, ApiError::internal(e)),
     };
     let admin = vec!["admin".to_owned()];
     let created = db::run(&state.pool, move |conn| {
@@ -101,14 +102,14 @@ pub async fn submit(
             let device = device_of(&req, &state.settings.trusted_proxies);
             sign_in(&state, jar, &user, "/", device, "pwd")
                 .await
-                .unwrap_or_else(error_page)
+                .unwrap_or_else(|e| error_page(t, e))
         }
-        Ok(None) => not_found(),
+        Ok(None) => not_found(t),
         Err(db::DbError::Query(DieselError::DatabaseError(
             DatabaseErrorKind::UniqueViolation,
             _,
-        ))) => not_found(),
-        Err(e) => error_page(e.into()),
+        ))) => not_found(t),
+        Err(e) => error_page(t, e.into()),
     }
 }
 
@@ -156,6 +157,7 @@ fn setup_form(
     let jar = BrowserCookies::new(&state.settings);
     let (builder, csrf_token) = html::with_csrf(req, jar, status);
     let page = SetupPage {
+        t: language::of(req),
         error: error.map(|(text, _)| text),
         in_error: error.map_or(InError::NONE, |(_, field)| field),
         email,
@@ -166,6 +168,11 @@ fn setup_form(
     html::render(builder, &page)
 }
 
-fn not_found() -> HttpResponse {
-    html::message(StatusCode::NOT_FOUND, "Not found", "There is nothing here.")
+fn not_found(t: Lang) -> HttpResponse {
+    html::message(
+        t,
+        StatusCode::NOT_FOUND,
+        msg("not-found-title"),
+        msg("not-found-text"),
+    )
 }

@@ -2,10 +2,12 @@
 //! well-known markers are enough for a list of one's own sessions; an
 //! unknown agent is shown as the product name it starts with.
 
+use crate::i18n::Lang;
+
 /// "Browser on System", "curl", or "Unknown device".
-pub fn describe(user_agent: Option<&str>) -> String {
+pub fn describe(t: Lang, user_agent: Option<&str>) -> String {
     let Some(ua) = user_agent.map(str::trim).filter(|ua| !ua.is_empty()) else {
-        return "Unknown device".to_owned();
+        return t.tr("device-unknown");
     };
     // Order matters: Edge and Opera also say Chrome, Chrome also says Safari.
     let browser = [
@@ -32,23 +34,27 @@ pub fn describe(user_agent: Option<&str>) -> String {
     .find(|(marker, _)| ua.contains(marker))
     .map(|(_, name)| name);
     match (browser, system) {
-        (Some(browser), Some(system)) => format!("{browser} on {system}"),
+        (Some(browser), Some(system)) => t.tr2(
+            "device-browser-on-system",
+            "browser",
+            browser,
+            "system",
+            system,
+        ),
         (Some(browser), None) => browser.to_owned(),
         // A program: its product token ("curl/8.5.0" → "curl").
         _ => ua
             .split(['/', ' '])
             .next()
             .filter(|product| !product.is_empty())
-            .map_or_else(
-                || "Unknown device".to_owned(),
-                |p| p.chars().take(40).collect(),
-            ),
+            .map_or_else(|| t.tr("device-unknown"), |p| p.chars().take(40).collect()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::describe;
+    use crate::i18n::Lang;
 
     #[test]
     fn common_browsers_and_programs_get_their_names() {
@@ -73,9 +79,9 @@ mod tests {
             ("python-requests/2.32.3", "python-requests"),
         ];
         for (ua, name) in cases {
-            assert_eq!(describe(Some(ua)), name, "{ua}");
+            assert_eq!(describe(Lang::En, Some(ua)), name, "{ua}");
         }
-        assert_eq!(describe(None), "Unknown device");
-        assert_eq!(describe(Some("  ")), "Unknown device");
+        assert_eq!(describe(Lang::En, None), "Unknown device");
+        assert_eq!(describe(Lang::En, Some("  ")), "Unknown device");
     }
 }

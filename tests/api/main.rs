@@ -19,6 +19,7 @@ mod forward_auth;
 mod housekeeping;
 mod import;
 mod keys;
+mod languages;
 mod layering;
 mod login_timing;
 mod logs;

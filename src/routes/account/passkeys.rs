@@ -13,6 +13,8 @@ use crate::auth::passkeys::{self, NAME_MAX_CHARS, PasskeyError};
 use crate::db::{self, passkeys as store};
 use crate::error::ApiError;
 use crate::http::extract::{BrowserCaller, Caller};
+use crate::http::language;
+use crate::i18n::Lang;
 use crate::routes::html::{self, InError};
 use crate::routes::login::error_page;
 use crate::routes::passkey_json::{self, error, go_to, refused};
@@ -31,12 +33,15 @@ pub struct Finish {
 }
 
 /// The signed-in person, or the JSON answer for nobody.
-fn caller_of(caller: Result<BrowserCaller, ApiError>) -> Result<Caller, Box<HttpResponse>> {
+fn caller_of(
+    t: Lang,
+    caller: Result<BrowserCaller, ApiError>,
+) -> Result<Caller, Box<HttpResponse>> {
     caller.map(|BrowserCaller(c)| c).map_err(|_| {
         Box::new(error(
             StatusCode::UNAUTHORIZED,
             "signed_out",
-            "You are signed out. Sign in again, then add the passkey.",
+            &t.tr("passkey-error-signed-out"),
         ))
     })
 }
@@ -49,12 +54,13 @@ pub async fn start_passkey(
     caller: Result<BrowserCaller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let posted: Start =
         match passkey_json::read(&req, payload, &state, "/account/passkeys/start").await {
             Ok(posted) => posted,
             Err(answer) => return *answer,
         };
-    let caller = match caller_of(caller) {
+    let caller = match caller_of(t, caller) {
         Ok(caller) => caller,
         Err(answer) => return *answer,
     };
@@ -62,14 +68,14 @@ pub async fn start_passkey(
         return error(
             StatusCode::BAD_REQUEST,
             "invalid_name",
-            &format!("Give the passkey a name of at most {NAME_MAX_CHARS} characters."),
+            &t.tr1("passkey-error-name", "count", NAME_MAX_CHARS),
         );
     };
     match passkeys::start_registration(&state, &caller.user, name).await {
         Ok((ceremony, options)) => {
             HttpResponse::Ok().json(json!({"ceremony": ceremony, "options": options}))
         }
-        Err(e) => refused(e),
+        Err(e) => refused(t, e),
     }
 }
 
@@ -80,12 +86,13 @@ pub async fn finish_passkey(
     caller: Result<BrowserCaller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let posted: Finish =
         match passkey_json::read(&req, payload, &state, "/account/passkeys/finish").await {
             Ok(posted) => posted,
             Err(answer) => return *answer,
         };
-    let caller = match caller_of(caller) {
+    let caller = match caller_of(t, caller) {
         Ok(caller) => caller,
         Err(answer) => return *answer,
     };
@@ -105,14 +112,15 @@ pub async fn finish_passkey(
                 &state,
                 &caller.user.email,
                 crate::mail::Notice::SecondFactorAdded,
+                t,
             );
             go_to(Vec::new(), "/?done=passkey-added")
         }
         Err(e @ (PasskeyError::Refused(_) | PasskeyError::Expired)) => {
             tracing::info!(user_id, error = %e, "passkey not added");
-            refused(e)
+            refused(t, e)
         }
-        Err(e) => refused(e),
+        Err(e) => refused(t, e),
     }
 }
 
@@ -123,6 +131,7 @@ pub async fn remove_passkey(
     caller: Result<BrowserCaller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let (mut form, caller) =
         match account_form(&req, payload, &state, caller, "/account/passkeys/remove").await {
             Ok(read) => read,
@@ -138,7 +147,7 @@ pub async fn remove_passkey(
     if password.is_empty() {
         return refuse(
             StatusCode::BAD_REQUEST,
-            "Enter your password to remove a passkey.",
+            &t.tr("account-passkey-password-empty"),
         )
         .await;
     }
@@ -148,7 +157,7 @@ pub async fn remove_passkey(
             return refuse(StatusCode::UNAUTHORIZED, &message).await;
         }
         Err(Refused::Page(status, message)) => return refuse(status, &message).await,
-        Err(Refused::Error(e)) => return error_page(e),
+        Err(Refused::Error(e)) => return error_page(t, e),
     }
     let user_id = caller.user.id;
     let removed = db::run(&state.pool, move |conn| {
@@ -168,10 +177,11 @@ pub async fn remove_passkey(
                 &state,
                 &caller.user.email,
                 crate::mail::Notice::SecondFactorRemoved,
+                t,
             );
             html::see_other("/?done=passkey-removed").finish()
         }
-        Ok(false) => refuse(StatusCode::NOT_FOUND, "That passkey is not registered.").await,
-        Err(e) => error_page(e.into()),
+        Ok(false) => refuse(StatusCode::NOT_FOUND, &t.tr("account-passkey-unknown")).await,
+        Err(e) => error_page(t, e.into()),
     }
 }

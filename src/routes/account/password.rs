@@ -8,6 +8,7 @@ use crate::auth::credentials::Password;
 use crate::db::{self, sessions, users};
 use crate::error::ApiError;
 use crate::http::extract::BrowserCaller;
+use crate::http::language;
 use crate::routes::html::{self, Field, InError};
 use crate::routes::login::error_page;
 use crate::state::AppState;
@@ -21,6 +22,7 @@ pub async fn change_password(
     caller: Result<BrowserCaller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let (mut form, caller) =
         match account_form(&req, payload, &state, caller, "/account/password").await {
             Ok(read) => read,
@@ -39,22 +41,19 @@ pub async fn change_password(
         } else {
             Field::NewPassword
         };
-        return refuse(
-            bad_request,
-            "Enter your current password and a new one.",
-            InError::field(empty),
-        )
-        .await;
+        let message = t.tr("account-password-empty");
+        return refuse(bad_request, &message, InError::field(empty)).await;
     }
     if new != confirm {
         let both = InError::field(Field::BothNewPasswords);
-        return refuse(bad_request, "The two new passwords differ.", both).await;
+        return refuse(bad_request, &t.tr("form-passwords-differ"), both).await;
     }
     let new = match Password::new_checked(&new, state.settings.password_min_length) {
         Ok(password) => password,
         Err(e) => {
             let field = InError::field(Field::NewPassword);
-            return refuse(bad_request, &html::sentence(&e.to_string()), field).await;
+            let problem = html::password_problem(t, &e);
+            return refuse(bad_request, &problem, field).await;
         }
     };
     match check_password(&req, &state, &caller, &current).await {
@@ -66,16 +65,16 @@ pub async fn change_password(
         Err(Refused::Page(status, message)) => {
             return refuse(status, &message, InError::NONE).await;
         }
-        Err(Refused::Error(e)) => return error_page(e),
+        Err(Refused::Error(e)) => return error_page(t, e),
     }
     let hash = match state.hasher.hash(new).await {
         Ok(hash) => hash,
-        Err(crate::auth::hasher::HasherError::Saturated(_)) => return html::busy(1),
-        Err(e) => return error_page(ApiError::internal(e)),
+        Err(crate::auth::hasher::HasherError::Saturated(_)) => return html::busy(t, 1),
+        Err(e) => return error_page(t, ApiError::internal(e)),
     };
     let (user_id, email) = (caller.user.id, caller.user.email.clone());
     let Some(keep) = caller.claims.session_id() else {
-        return error_page(ApiError::internal("a browser session without an id"));
+        return error_page(t, ApiError::internal("a browser session without an id"));
     };
     let changed = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
@@ -97,9 +96,10 @@ pub async fn change_password(
                 &state,
                 &caller.user.email,
                 crate::mail::Notice::PasswordChanged,
+                t,
             );
             html::see_other("/?done=password").finish()
         }
-        Err(e) => error_page(e.into()),
+        Err(e) => error_page(t, e.into()),
     }
 }

@@ -8,6 +8,8 @@ use super::account_form;
 use crate::db::{self, clients, sessions};
 use crate::error::ApiError;
 use crate::http::extract::BrowserCaller;
+use crate::http::language;
+use crate::i18n::msg;
 use crate::routes::html;
 use crate::routes::login::error_page;
 use crate::state::AppState;
@@ -19,6 +21,7 @@ pub async fn end_session(
     caller: Result<BrowserCaller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let (form, caller) =
         match account_form(&req, payload, &state, caller, "/account/sessions/end").await {
             Ok(read) => read,
@@ -26,9 +29,10 @@ pub async fn end_session(
         };
     let Some(session_id) = form.get("session_id").and_then(|id| id.parse::<i64>().ok()) else {
         return html::message(
+            t,
             StatusCode::BAD_REQUEST,
-            "Bad request",
-            "No session was named.",
+            msg("bad-request-title"),
+            msg("account-no-session-named"),
         );
     };
     let user_id = caller.user.id;
@@ -53,7 +57,7 @@ pub async fn end_session(
             }
             html::see_other("/?done=session").finish()
         }
-        Err(e) => error_page(e.into()),
+        Err(e) => error_page(t, e.into()),
     }
 }
 
@@ -64,6 +68,7 @@ pub async fn end_other_sessions(
     caller: Result<BrowserCaller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let (_, caller) = match account_form(
         &req,
         payload,
@@ -78,7 +83,7 @@ pub async fn end_other_sessions(
     };
     let user_id = caller.user.id;
     let Some(keep) = caller.claims.session_id() else {
-        return error_page(ApiError::internal("a browser session without an id"));
+        return error_page(t, ApiError::internal("a browser session without an id"));
     };
     let ended = db::run(&state.pool, move |conn| {
         sessions::revoke_all_for_user_except(conn, user_id, keep)
@@ -95,7 +100,7 @@ pub async fn end_other_sessions(
             );
             html::see_other("/?done=others").finish()
         }
-        Err(e) => error_page(e.into()),
+        Err(e) => error_page(t, e.into()),
     }
 }
 
@@ -107,6 +112,7 @@ pub async fn revoke_application(
     caller: Result<BrowserCaller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let (mut form, caller) = match account_form(
         &req,
         payload,
@@ -121,9 +127,10 @@ pub async fn revoke_application(
     };
     let Some(client_id) = form.take("client_id").filter(|c| !c.is_empty()) else {
         return html::message(
+            t,
             StatusCode::BAD_REQUEST,
-            "Bad request",
-            "No application was named.",
+            msg("bad-request-title"),
+            msg("account-no-application-named"),
         );
     };
     let user_id = caller.user.id;
@@ -139,6 +146,6 @@ pub async fn revoke_application(
             }
             html::see_other("/?done=application").finish()
         }
-        Err(e) => error_page(e.into()),
+        Err(e) => error_page(t, e.into()),
     }
 }

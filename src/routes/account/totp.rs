@@ -10,6 +10,7 @@ use crate::db::{self, second_factor};
 use crate::error::ApiError;
 use crate::http::cookies::BrowserCookies;
 use crate::http::extract::{BrowserCaller, Caller};
+use crate::http::language;
 use crate::routes::html::{self, Field, InError, RecoveryCodesPage, TotpSetupPage};
 use crate::routes::login::error_page;
 use crate::state::AppState;
@@ -22,6 +23,7 @@ pub async fn start_totp(
     caller: Result<BrowserCaller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let (_, caller) = match account_form(&req, payload, &state, caller, "/account/totp/start").await
     {
         Ok(read) => read,
@@ -36,7 +38,7 @@ pub async fn start_totp(
     {
         Ok(true) => totp_setup_page(&req, &state, &caller, &secret, StatusCode::OK, None),
         Ok(false) => html::see_other("/").finish(),
-        Err(e) => error_page(e.into()),
+        Err(e) => error_page(t, e.into()),
     }
 }
 
@@ -48,15 +50,17 @@ fn totp_setup_page(
     status: StatusCode,
     error: Option<&str>,
 ) -> HttpResponse {
+    let t = language::of(req);
     let uri = totp::otpauth_uri(secret, "latchkey", &caller.user.email);
     let Some(qr) = totp::qr_svg(&uri) else {
-        return error_page(ApiError::internal("cannot draw the QR code"));
+        return error_page(t, ApiError::internal("cannot draw the QR code"));
     };
     let jar = BrowserCookies::new(&state.settings);
     let (builder, csrf_token) = html::with_csrf(req, jar, status);
     html::render(
         builder,
         &TotpSetupPage {
+            t,
             qr_svg: &qr,
             secret,
             otpauth_uri: &uri,
@@ -74,6 +78,7 @@ pub async fn confirm_totp(
     caller: Result<BrowserCaller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let (mut form, caller) =
         match account_form(&req, payload, &state, caller, "/account/totp/confirm").await {
             Ok(read) => read,
@@ -87,7 +92,7 @@ pub async fn confirm_totp(
     {
         Ok(Some(totp)) if totp.enabled_at.is_none() => totp,
         Ok(_) => return html::see_other("/").finish(),
-        Err(e) => return error_page(e.into()),
+        Err(e) => return error_page(t, e.into()),
     };
     let code = form.take("code").unwrap_or_default();
     let Some(step) = totp::matching_step(&pending.secret, &code, crate::clock::now_unix(), 0)
@@ -98,7 +103,7 @@ pub async fn confirm_totp(
             &caller,
             &pending.secret,
             StatusCode::BAD_REQUEST,
-            Some("That code is not right. Check the app's clock, and enter the code it shows now."),
+            Some(&t.tr("totp-setup-code-wrong")),
         );
     };
     let codes = totp::new_recovery_codes();
@@ -120,14 +125,15 @@ pub async fn confirm_totp(
                 &state,
                 &caller.user.email,
                 crate::mail::Notice::SecondFactorAdded,
+                t,
             );
             html::render(
                 html::builder(StatusCode::OK),
-                &RecoveryCodesPage { codes: &codes },
+                &RecoveryCodesPage { t, codes: &codes },
             )
         }
         Ok(false) => html::see_other("/").finish(),
-        Err(e) => error_page(e.into()),
+        Err(e) => error_page(t, e.into()),
     }
 }
 
@@ -139,6 +145,7 @@ pub async fn disable_totp(
     caller: Result<BrowserCaller, ApiError>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let t = language::of(&req);
     let (mut form, caller) =
         match account_form(&req, payload, &state, caller, "/account/totp/disable").await {
             Ok(read) => read,
@@ -157,12 +164,8 @@ pub async fn disable_totp(
             Field::SecondFactorCode
         };
         let field = InError::field(empty);
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "Enter your password and a code.",
-            field,
-        )
-        .await;
+        let message = t.tr("account-totp-fields-empty");
+        return refuse(StatusCode::BAD_REQUEST, &message, field).await;
     }
     match check_password(&req, &state, &caller, &password).await {
         Ok(()) => {}
@@ -173,23 +176,24 @@ pub async fn disable_totp(
         Err(Refused::Page(status, message)) => {
             return refuse(status, &message, InError::NONE).await;
         }
-        Err(Refused::Error(e)) => return error_page(e),
+        Err(Refused::Error(e)) => return error_page(t, e),
     }
     match crate::auth::second_factor::check_code(&state, &caller.user, &code).await {
         Ok(Some(_)) => {}
         Ok(None) => {
             let field = InError::field(Field::SecondFactorCode);
-            return refuse(StatusCode::UNAUTHORIZED, "That code is not right.", field).await;
+            let message = t.tr("account-totp-code-wrong");
+            return refuse(StatusCode::UNAUTHORIZED, &message, field).await;
         }
         Err(AuthError::Throttled { retry_after }) => {
             return refuse(
                 StatusCode::TOO_MANY_REQUESTS,
-                &html::try_again_in(retry_after),
+                &html::try_again_in(t, retry_after),
                 InError::NONE,
             )
             .await;
         }
-        Err(e) => return error_page(e.into()),
+        Err(e) => return error_page(t, e.into()),
     }
     let user_id = caller.user.id;
     match db::run(&state.pool, move |conn| {
@@ -208,9 +212,10 @@ pub async fn disable_totp(
                 &state,
                 &caller.user.email,
                 crate::mail::Notice::SecondFactorRemoved,
+                t,
             );
             html::see_other("/?done=totp-off").finish()
         }
-        Err(e) => error_page(e.into()),
+        Err(e) => error_page(t, e.into()),
     }
 }

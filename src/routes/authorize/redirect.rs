@@ -3,9 +3,8 @@
 //! there is no trusted place to send the browser.
 
 use super::request::AuthorizationRequest;
-use crate::error::ApiError;
+use crate::i18n::{Lang, Msg, msg};
 use crate::routes::html;
-use crate::routes::login::error_page;
 use crate::state::AppState;
 use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
@@ -59,9 +58,9 @@ pub(super) fn redirect_with(
     status: StatusCode,
 ) -> HttpResponse {
     let Ok(mut target) = Url::parse(redirect_uri) else {
-        return error_page(ApiError::internal(
-            "a registered redirect URI does not parse",
-        ));
+        // Registered URIs are parsed when registered: no page to show.
+        tracing::error!("a registered redirect URI does not parse");
+        return HttpResponse::InternalServerError().finish();
     };
     target.query_pairs_mut().extend_pairs(params);
     HttpResponse::build(status)
@@ -70,10 +69,12 @@ pub(super) fn redirect_with(
 }
 
 /// The page for a request that cannot be sent back to any application.
-pub(super) fn refused_page(why: &str) -> HttpResponse {
-    html::message(
+pub(super) fn refused_page(t: Lang, why: Msg) -> HttpResponse {
+    let text = t.tr1("authorize-refused-text", "why", t.tr(why.id()));
+    html::message_text(
+        t,
         StatusCode::BAD_REQUEST,
-        "Sign-in request refused",
-        &format!("{why} Go back to the application and try again, or tell its administrator."),
+        msg("authorize-refused-title"),
+        &text,
     )
 }

@@ -7,6 +7,7 @@ use crate::auth::authorization;
 use crate::auth::pkce;
 use crate::db::{self, clients, clients::Client};
 use crate::error::ApiError;
+use crate::i18n::{Lang, Msg, msg};
 use crate::routes::form::Form;
 use crate::routes::login::error_page;
 use crate::state::AppState;
@@ -59,7 +60,7 @@ pub(super) struct AuthorizationRequest {
 /// Why a request cannot go on, and how to say so.
 pub(super) enum Refusal {
     /// Before the client and redirect URI are trusted: a page.
-    Page(String),
+    Page(Msg),
     /// After: back to the client with an error (and the page for a
     /// database outage).
     Redirect {
@@ -72,9 +73,9 @@ pub(super) enum Refusal {
 }
 
 impl Refusal {
-    pub(super) fn respond(self, state: &AppState) -> HttpResponse {
+    pub(super) fn respond(self, t: Lang, state: &AppState) -> HttpResponse {
         match self {
-            Self::Page(why) => refused_page(&why),
+            Self::Page(why) => refused_page(t, why),
             Self::Redirect {
                 redirect_uri,
                 state: client_state,
@@ -88,7 +89,7 @@ impl Refusal {
                 state,
                 StatusCode::FOUND,
             ),
-            Self::Unavailable(e) => error_page(e),
+            Self::Unavailable(e) => error_page(t, e),
         }
     }
 }
@@ -98,7 +99,7 @@ impl AuthorizationRequest {
         let client_id = form
             .take("client_id")
             .filter(|id| !id.is_empty())
-            .ok_or_else(|| Refusal::Page("The request names no application (client_id).".into()))?;
+            .ok_or_else(|| Refusal::Page(msg("authorize-no-client")))?;
         let lookup = client_id.clone();
         let client = db::run(&state.pool, move |conn| clients::find(conn, &lookup))
             .await
@@ -109,18 +110,16 @@ impl AuthorizationRequest {
                     reason = "unknown client",
                     "authorization request refused"
                 );
-                Refusal::Page("The application is not registered here.".into())
+                Refusal::Page(msg("authorize-unknown-client"))
             })?;
         let redirect_uri = form
             .take("redirect_uri")
-            .ok_or_else(|| Refusal::Page("The request has no redirect_uri.".into()))?;
+            .ok_or_else(|| Refusal::Page(msg("authorize-no-redirect-uri")))?;
         // Exact string comparison (RFC 9700 §4.1.3): no prefix, no
         // normalisation, no port leeway.
         if !client.redirect_uris().any(|uri| uri == redirect_uri) {
             tracing::info!(event = "authorize_refused", reason = "unregistered redirect_uri", client_id = %client.id, "authorization request refused");
-            return Err(Refusal::Page(
-                "The redirect_uri is not registered for this application.".into(),
-            ));
+            return Err(Refusal::Page(msg("authorize-unregistered-redirect-uri")));
         }
         let client_state = form.take("state");
         let fail = |error: &'static str, description: &str| Refusal::Redirect {

@@ -146,7 +146,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
             .text()
             .await
             .expect("body")
-            .contains("The two new passwords differ.")
+            .contains("The two passwords differ.")
     );
     assert_eq!(
         app.login(EMAIL, PASSWORD).await.status(),
