@@ -156,7 +156,10 @@ pub async fn submit(
             let (message, in_error) = if no_account_yet(&state).await {
                 (t.tr("login-no-account-yet"), InError::NONE)
             } else {
-                (t.tr("login-wrong-credentials"), InError::field(Field::Password))
+                (
+                    t.tr("login-wrong-credentials"),
+                    InError::field(Field::Password),
+                )
             };
             login_form(
                 &req,
