@@ -26,7 +26,7 @@ account-second-factor-heading = Segundo fator
 account-totp-on-label = Aplicativo autenticador:
 account-totp-on = ativado
 account-recovery-codes-left = { $count ->
-    [0] (nenhum código de recuperação restante).
+    [0] ({ $count } códigos de recuperação restantes).
     [one] ({ $count } código de recuperação restante).
    *[other] ({ $count } códigos de recuperação restantes).
 }

@@ -78,7 +78,7 @@ fn catalogue(tag: &str, problems: &mut Vec<String>) -> Catalogue {
                     problems.push(format!("{shown}: {id} is defined twice"));
                 }
                 current = Some(id);
-            } else if !line.starts_with([' ', '\t']) && !line.trim().is_empty() {
+            } else if !continues_message(line) {
                 current = None;
             }
             if let Some(id) = &current
@@ -89,6 +89,12 @@ fn catalogue(tag: &str, problems: &mut Vec<String>) -> Catalogue {
         }
     }
     messages
+}
+
+/// Indented lines, blank lines and a line that closes a select
+/// (`} { $year }`) belong to the message above them.
+fn continues_message(line: &str) -> bool {
+    line.trim().is_empty() || line.starts_with([' ', '\t', '}'])
 }
 
 fn is_id(text: &str) -> bool {
