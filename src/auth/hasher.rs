@@ -228,6 +228,26 @@ impl Drop for InFlight {
 /// | 10   | 4.8 ms          | 45                 | 46                                 |
 ///
 /// 5 keeps requests quick without letting cheap 503s crowd out hashing.
+///
+/// Measured again (issue 22) on 2 other cores, SQLite, 8 s a run: the
+/// fair split is `/users/me` closed-loop at 64 connections beside 16
+/// clients logging in (both targets: half of what each does alone, 10,300
+/// rps and 51 logins/s); the open loop is `/users/me` at half its capacity
+/// (10,000-12,000 req/s) beside 8 and 64 login clients.
+///
+/// | nice | fair split: rps, logins/s | open loop p99: alone, beside 8, beside 64 |
+/// | ---- | ------------------------- | ----------------------------------------- |
+/// | 0    | 5,386, 66.5               | 6.6 ms, 3.9 s, 4.2 s                      |
+/// | 5    | 10,394, 59.4              | 9.8 ms, 996 ms, 755 ms                    |
+/// | 10   | 14,868, 49.3              | 4.6 ms, 205 ms, 184 ms                    |
+/// | 19   | 17,341, 29.8              | 8.9 ms, 141 ms, 91 ms                     |
+///
+/// Only 5 meets both halves of the fair split, barely. No niceness keeps
+/// the open loop's p99 near 5 ms beside a flood, even at 19 where logins
+/// get little CPU: the load generator shares the two cores, and argon2's
+/// 19 MiB per hash evicts the caches of whatever runs beside it (our
+/// reading; not profiled). One hashing worker at nice 19 gave 16 ms beside
+/// 8 clients and 118 ms beside 64, with 20 logins/s and thousands of 503s.
 const HASHING_NICENESS: i32 = 5;
 
 /// How long a hashing thread keeps its argon2 memory (19 MiB at the

@@ -103,16 +103,13 @@ async fn the_login_page_lets_a_trusted_applications_sign_in_reach_the_applicatio
 }
 
 fn authorize_path(client: &TestClient, pkce: &Pkce) -> String {
-    let query = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("response_type", "code")
-        .append_pair("client_id", &client.id)
-        .append_pair("redirect_uri", &client.redirect_uri)
-        .append_pair("scope", "read")
-        .append_pair("state", STATE)
-        .append_pair("code_challenge", &pkce.challenge)
-        .append_pair("code_challenge_method", "S256")
-        .finish();
-    format!("/authorize?{query}")
+    pkce.authorize_url(
+        "/authorize",
+        &client.id,
+        &client.redirect_uri,
+        "read",
+        STATE,
+    )
 }
 
 fn csp(response: &reqwest::Response) -> String {

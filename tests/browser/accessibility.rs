@@ -227,17 +227,14 @@ async fn the_account_second_factor_consent_and_sign_out_pages_pass_axe_in_light_
 
     // Consent, then the application on the account page.
     let pkce = Pkce::new();
-    let mut authorize = url::Url::parse(&url(&app, "/authorize")).expect("authorize URL");
-    authorize
-        .query_pairs_mut()
-        .append_pair("response_type", "code")
-        .append_pair("client_id", &client.id)
-        .append_pair("redirect_uri", &redirect_uri)
-        .append_pair("scope", "openid email")
-        .append_pair("state", "s")
-        .append_pair("code_challenge", &pkce.challenge)
-        .append_pair("code_challenge_method", "S256");
-    browser.goto(authorize.as_str()).await;
+    let authorize = pkce.authorize_url(
+        &url(&app, "/authorize"),
+        &client.id,
+        &redirect_uri,
+        "openid email",
+        "s",
+    );
+    browser.goto(&authorize).await;
     browser.wait_for(r#"button[value="allow"]"#).await;
     assert_accessible(&browser, "the consent page").await;
     browser.click(r#"button[value="allow"]"#).await;

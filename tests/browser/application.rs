@@ -116,17 +116,14 @@ async fn sign_in_from_the_application(browser: Browser, trusted: bool) -> Signed
         ..ClientSpec::default()
     });
     let pkce = Pkce::new();
-    let mut authorize = url::Url::parse(&app.url("/authorize")).expect("authorize URL");
-    authorize
-        .query_pairs_mut()
-        .append_pair("response_type", "code")
-        .append_pair("client_id", &client.id)
-        .append_pair("redirect_uri", &redirect_uri)
-        .append_pair("scope", "email read")
-        .append_pair("state", STATE)
-        .append_pair("code_challenge", &pkce.challenge)
-        .append_pair("code_challenge_method", "S256");
-    let application = Application::serve(listener, application_url, authorize.into());
+    let authorize = pkce.authorize_url(
+        &app.url("/authorize"),
+        &client.id,
+        &redirect_uri,
+        "email read",
+        STATE,
+    );
+    let application = Application::serve(listener, application_url, authorize);
 
     browser.goto(&application.url).await;
     browser.wait_for(SIGN_IN_LINK).await;

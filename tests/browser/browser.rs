@@ -44,6 +44,13 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium, or says loudly that the
     /// browser test is skipped and returns `None` when either is missing.
     pub async fn start() -> Option<Self> {
+        Self::start_speaking(None).await
+    }
+
+    /// [`Browser::start`] with its languages set as a person sets them in
+    /// Chromium's settings (e.g. `"de-DE,de"`), which makes its
+    /// `Accept-Language`.
+    pub async fn start_speaking(languages: Option<&str>) -> Option<Self> {
         let (Some(chromedriver), Some(chromium)) = (find_program("chromedriver"), find_chromium())
         else {
             // Straight to stderr, past the test harness's output capture, so
@@ -65,10 +72,11 @@ impl Browser {
             "timeouts".into(),
             json!({ "pageLoad": WAIT.as_millis(), "script": WAIT.as_millis(), "implicit": 0 }),
         );
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            json!({ "binary": chromium, "args": args }),
-        );
+        let mut options = json!({ "binary": chromium, "args": args });
+        if let Some(languages) = languages {
+            options["prefs"] = json!({ "intl.accept_languages": languages });
+        }
+        capabilities.insert("goog:chromeOptions".into(), options);
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
             .connect(&driver.url())

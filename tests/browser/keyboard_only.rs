@@ -65,17 +65,14 @@ async fn the_whole_sign_in_consent_and_account_flow_works_with_the_keyboard_alon
         ..ClientSpec::default()
     });
     let pkce = Pkce::new();
-    let mut authorize = url::Url::parse(&app.url("/authorize")).expect("authorize URL");
-    authorize
-        .query_pairs_mut()
-        .append_pair("response_type", "code")
-        .append_pair("client_id", &client.id)
-        .append_pair("redirect_uri", &redirect_uri)
-        .append_pair("scope", "openid email")
-        .append_pair("state", "keyboard")
-        .append_pair("code_challenge", &pkce.challenge)
-        .append_pair("code_challenge_method", "S256");
-    browser.goto(authorize.as_str()).await;
+    let authorize = pkce.authorize_url(
+        &app.url("/authorize"),
+        &client.id,
+        &redirect_uri,
+        "openid email",
+        "keyboard",
+    );
+    browser.goto(&authorize).await;
 
     // The login page: the focus starts in the email field.
     browser.wait_for(USERNAME).await;

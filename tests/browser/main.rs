@@ -13,6 +13,7 @@ mod axe;
 mod browser;
 mod keyboard_only;
 mod keys;
+mod languages;
 mod layout;
 mod passkeys;
 mod password_reset;

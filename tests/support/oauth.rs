@@ -106,6 +106,28 @@ impl Pkce {
             challenge,
         }
     }
+
+    /// `authorize` (`/authorize`, or its absolute URL) asking a code for
+    /// `client_id` with this challenge: where an application sends a browser.
+    pub fn authorize_url(
+        &self,
+        authorize: &str,
+        client_id: &str,
+        redirect_uri: &str,
+        scope: &str,
+        state: &str,
+    ) -> String {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("response_type", "code")
+            .append_pair("client_id", client_id)
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("scope", scope)
+            .append_pair("state", state)
+            .append_pair("code_challenge", &self.challenge)
+            .append_pair("code_challenge_method", "S256")
+            .finish();
+        format!("{authorize}?{query}")
+    }
 }
 
 /// A browser: keeps cookies, never follows redirects (the tests look at
