@@ -65,7 +65,7 @@ account-no-session-named = Es wurde keine Sitzung angegeben.
 account-no-application-named = Es wurde keine Anwendung angegeben.
 
 totp-setup-title = Authenticator-App einrichten
-totp-setup-intro = Scannen Sie diesen Code mit Ihrer Authenticator-App oder geben Sie den Schlüssel dort ein.
+totp-setup-intro = Scannen Sie diesen QR-Code mit Ihrer Authenticator-App oder geben Sie den Schlüssel dort ein.
 totp-setup-qr-label = QR-Code des unten stehenden Schlüssels
 totp-setup-key = Schlüssel
 # A sentence around a link: before, the link's text, after.

@@ -66,7 +66,7 @@ account-no-session-named = No session was named.
 account-no-application-named = No application was named.
 
 totp-setup-title = Set up an authenticator app
-totp-setup-intro = Scan this code with your authenticator app, or type the key into it.
+totp-setup-intro = Scan this QR code with your authenticator app, or type the key into it.
 totp-setup-qr-label = QR code of the key below
 totp-setup-key = Key
 # A sentence around a link: before, the link's text, after.
@@ -75,7 +75,7 @@ totp-setup-link = add to authenticator
 totp-setup-link-after = .
 totp-setup-code = Code shown by the app
 totp-setup-submit = Turn on
-totp-setup-code-wrong = That code is not right. Check the app's clock, and enter the code it shows now.
+totp-setup-code-wrong = That code is not right. Check the clock of the device the app runs on, and enter the code it shows now.
 
 recovery-title = Your recovery codes
 recovery-totp-on = Your authenticator app is now needed to sign in.

@@ -31,7 +31,7 @@ forgot-title = Forgot password
 forgot-heading = Forgot your password?
 forgot-intro = Enter the email address of your account and we will mail you a link to choose a new password.
 forgot-submit = Send me a link
-forgot-no-mail = This server cannot send e-mail, so passwords cannot be reset here. Please ask an administrator to set a new password for you.
+forgot-no-mail = This server cannot send email, so passwords cannot be reset here. Please ask an administrator to set a new password for you.
 # $count: minutes the link works.
 forgot-sent = { $count ->
     [one] If an account exists for that address, a link to choose a new password is on its way. It works for { $count } minute. Check your spam folder if it does not arrive.
@@ -49,7 +49,7 @@ second-factor-title = Second step
 second-factor-heading = One more step
 second-factor-passkey-intro = Confirm with your passkey.
 second-factor-passkey-button = Use a passkey
-second-factor-passkey-needs-script = Your passkey needs JavaScript in this browser. Turn it on, or ask an administrator.
+second-factor-passkey-needs-script = Signing in with a passkey needs JavaScript in this browser. Turn it on, or ask an administrator.
 second-factor-passkey-unavailable = Your passkey cannot be used on this server now. Ask an administrator.
 second-factor-totp-intro = Enter the six-digit code from your authenticator app. Lost it? Enter one of your recovery codes instead.
 second-factor-code = Code

@@ -65,7 +65,7 @@ account-no-session-named = No se ha indicado ninguna sesión.
 account-no-application-named = No se ha indicado ninguna aplicación.
 
 totp-setup-title = Configurar una aplicación de autenticación
-totp-setup-intro = Escanee este código con su aplicación de autenticación o escriba la clave en ella.
+totp-setup-intro = Escanee este código QR con su aplicación de autenticación o escriba la clave en ella.
 totp-setup-qr-label = Código QR de la clave que aparece abajo
 totp-setup-key = Clave
 # A sentence around a link: before, the link's text, after.

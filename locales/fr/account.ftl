@@ -65,7 +65,7 @@ account-no-session-named = Aucune session n’a été indiquée.
 account-no-application-named = Aucune application n’a été indiquée.
 
 totp-setup-title = Configurer une application d’authentification
-totp-setup-intro = Scannez ce code avec votre application d’authentification, ou saisissez-y la clé secrète.
+totp-setup-intro = Scannez ce code QR avec votre application d’authentification, ou saisissez-y la clé secrète.
 totp-setup-qr-label = QR code de la clé secrète ci-dessous
 totp-setup-key = Clé secrète
 # A sentence around a link: before, the link's text, after.

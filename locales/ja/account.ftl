@@ -63,7 +63,7 @@ account-no-session-named = セッションが指定されていません。
 account-no-application-named = アプリケーションが指定されていません。
 
 totp-setup-title = 認証アプリの設定
-totp-setup-intro = 認証アプリでこのコードをスキャンするか、セットアップキーを入力してください。
+totp-setup-intro = 認証アプリでこの QR コードをスキャンするか、セットアップキーを入力してください。
 totp-setup-qr-label = 下のセットアップキーの QR コード
 totp-setup-key = セットアップキー
 # A sentence around a link: before, the link's text, after.

@@ -66,7 +66,7 @@ account-no-session-named = Nenhuma sessão foi indicada.
 account-no-application-named = Nenhum aplicativo foi indicado.
 
 totp-setup-title = Configurar um aplicativo autenticador
-totp-setup-intro = Escaneie este código com seu aplicativo autenticador ou digite a chave de configuração nele.
+totp-setup-intro = Escaneie este código QR com seu aplicativo autenticador ou digite a chave de configuração nele.
 totp-setup-qr-label = QR code da chave de configuração abaixo
 totp-setup-key = Chave de configuração
 # A sentence around a link: before, the link's text, after.
