@@ -233,21 +233,20 @@ pub(super) async fn account_form(
 
 /// Why a password check on the account page did not pass.
 pub(super) enum Refused {
-    /// The password is not right: shown beside the form, whose password
-    /// field is then the one in error.
-    WrongPassword(String),
-    /// Shown on the page beside the form.
-    Page(StatusCode, String),
+    /// Shown on the page beside the form, with the field it is about.
+    Page(StatusCode, String, InError),
     Error(ApiError),
 }
 
 /// Checks the person's own password as a sign-in attempt would: throttled
-/// and counted alike, so no account form can be used to guess it.
+/// and counted alike, so no account form can be used to guess it. A wrong
+/// password is about `field`, the form's password field (or none).
 pub(super) async fn check_password(
     req: &HttpRequest,
     state: &AppState,
     caller: &Caller,
     password: &str,
+    field: InError,
 ) -> Result<(), Refused> {
     let t = language::of(req);
     let client = client_address(req, &state.settings.trusted_proxies);
@@ -259,11 +258,16 @@ pub(super) async fn check_password(
                 user_id = caller.user.id,
                 "wrong password on the account page"
             );
-            Err(Refused::WrongPassword(t.tr("account-password-wrong")))
+            Err(Refused::Page(
+                StatusCode::UNAUTHORIZED,
+                t.tr("account-password-wrong"),
+                field,
+            ))
         }
         Err(AuthError::Throttled { retry_after }) => Err(Refused::Page(
             StatusCode::TOO_MANY_REQUESTS,
             html::try_again_in(t, retry_after),
+            InError::NONE,
         )),
         Err(e) => Err(Refused::Error(e.into())),
     }

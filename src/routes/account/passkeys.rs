@@ -151,12 +151,9 @@ pub async fn remove_passkey(
         )
         .await;
     }
-    match check_password(&req, &state, &caller, &password).await {
+    match check_password(&req, &state, &caller, &password, InError::NONE).await {
         Ok(()) => {}
-        Err(Refused::WrongPassword(message)) => {
-            return refuse(StatusCode::UNAUTHORIZED, &message).await;
-        }
-        Err(Refused::Page(status, message)) => return refuse(status, &message).await,
+        Err(Refused::Page(status, message, _)) => return refuse(status, &message).await,
         Err(Refused::Error(e)) => return error_page(t, e),
     }
     let user_id = caller.user.id;

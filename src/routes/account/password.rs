@@ -56,14 +56,11 @@ pub async fn change_password(
             return refuse(bad_request, &problem, field).await;
         }
     };
-    match check_password(&req, &state, &caller, &current).await {
+    let field = InError::field(Field::Password);
+    match check_password(&req, &state, &caller, &current, field).await {
         Ok(()) => {}
-        Err(Refused::WrongPassword(message)) => {
-            let field = InError::field(Field::Password);
-            return refuse(StatusCode::UNAUTHORIZED, &message, field).await;
-        }
-        Err(Refused::Page(status, message)) => {
-            return refuse(status, &message, InError::NONE).await;
+        Err(Refused::Page(status, message, field)) => {
+            return refuse(status, &message, field).await;
         }
         Err(Refused::Error(e)) => return error_page(t, e),
     }

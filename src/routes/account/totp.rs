@@ -167,14 +167,11 @@ pub async fn disable_totp(
         let message = t.tr("account-totp-fields-empty");
         return refuse(StatusCode::BAD_REQUEST, &message, field).await;
     }
-    match check_password(&req, &state, &caller, &password).await {
+    let field = InError::field(Field::SecondFactorPassword);
+    match check_password(&req, &state, &caller, &password, field).await {
         Ok(()) => {}
-        Err(Refused::WrongPassword(message)) => {
-            let field = InError::field(Field::SecondFactorPassword);
-            return refuse(StatusCode::UNAUTHORIZED, &message, field).await;
-        }
-        Err(Refused::Page(status, message)) => {
-            return refuse(status, &message, InError::NONE).await;
+        Err(Refused::Page(status, message, field)) => {
+            return refuse(status, &message, field).await;
         }
         Err(Refused::Error(e)) => return error_page(t, e),
     }
