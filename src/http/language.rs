@@ -30,14 +30,17 @@ pub async fn content_language(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let lang = of(req.request());
     let mut response = next.call(req).await?;
-    let headers = response.headers_mut();
-    let is_html = headers
+    let is_html = response
+        .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
+    // Only pages have a language: JSON answers (`/users/me`) skip the
+    // header parsing.
     if is_html {
+        let lang = of(response.request());
+        let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_LANGUAGE,
             HeaderValue::from_static(lang.tag()),
