@@ -14,6 +14,7 @@ pub mod hasher;
 pub mod id_token;
 pub mod jwt;
 pub mod keys;
+pub mod live_sessions;
 pub mod passkeys;
 pub mod password;
 pub mod password_link;

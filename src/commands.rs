@@ -24,7 +24,8 @@ pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
 /// `latchkey user ...`; `create` lets it start a new database.
 pub fn user(settings: &Settings, command: UserCommand, create: bool) -> anyhow::Result<()> {
     let mut conn = open_existing_database(settings, create)?;
-    match command {
+    let changes_access = !matches!(command, UserCommand::List);
+    let done = match command {
         UserCommand::Add {
             email,
             password_stdin,
@@ -48,7 +49,19 @@ pub fn user(settings: &Settings, command: UserCommand, create: bool) -> anyhow::
             user::reset_mfa(&mut conn, settings, &email)
         }
         UserCommand::List => user::list(&mut conn),
+    };
+    if done.is_ok() && changes_access {
+        let_running_servers_notice();
     }
+    done
+}
+
+/// A running server trusts what it remembers about a session until its
+/// change watch sees a commit from elsewhere (`db::CHANGES_SEEN_WITHIN`).
+/// Waiting that long before exiting makes a change from the command line
+/// hold from the next request on, as the SPEC promises.
+fn let_running_servers_notice() {
+    std::thread::sleep(db::CHANGES_SEEN_WITHIN);
 }
 
 /// `latchkey client ...`
@@ -78,7 +91,13 @@ pub fn client(settings: &Settings, command: ClientCommand, create: bool) -> anyh
             },
         ),
         ClientCommand::List => client::list(&mut conn),
-        ClientCommand::Remove { client_id } => client::remove(&mut conn, &client_id),
+        ClientCommand::Remove { client_id } => {
+            let removed = client::remove(&mut conn, &client_id);
+            if removed.is_ok() {
+                let_running_servers_notice();
+            }
+            removed
+        }
         ClientCommand::Secret { client_id } => client::new_secret(&mut conn, &client_id),
     }
 }

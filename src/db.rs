@@ -3,6 +3,7 @@
 //! reach it (always off the async workers); one file per table family.
 
 pub mod authorization_codes;
+mod change_watch;
 mod checked_connection;
 pub mod clients;
 mod connection;
@@ -25,9 +26,10 @@ pub mod trusted_devices;
 pub mod users;
 mod write_transaction;
 
+pub use change_watch::CHANGES_SEEN_WITHIN;
 pub use connection::{AnyConnection, AnyManager, is_postgres_url};
 pub use location::describe;
 pub use migrations::{is_initialised, migrate};
-pub use pool::{DbError, DbPool, build_pool, run};
+pub use pool::{Changes, DbError, DbPool, build_pool, run, run_read};
 pub use sqlite_file::sqlite_path;
 pub use write_transaction::write_transaction;

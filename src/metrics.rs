@@ -42,6 +42,8 @@ pub struct Metrics {
     logins_failed: AtomicU64,
     logins_throttled: AtomicU64,
     refresh_reuse: AtomicU64,
+    sessions_checked_in_memory: AtomicU64,
+    sessions_checked_in_database: AtomicU64,
 }
 
 /// Route pattern (e.g. `/token`) and status code.
@@ -109,6 +111,17 @@ impl Metrics {
     /// A rotated refresh token presented again: its family was revoked.
     pub fn observe_refresh_reuse(&self) {
         self.refresh_reuse.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A token's session checked: from memory (nothing changed since it was
+    /// last read) or in the database.
+    pub fn observe_session_check(&self, in_memory: bool) {
+        let counter = if in_memory {
+            &self.sessions_checked_in_memory
+        } else {
+            &self.sessions_checked_in_database
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The whole exposition, metric families in a fixed order.
@@ -200,6 +213,20 @@ impl Metrics {
             ),
             self.refresh_reuse.load(Ordering::Relaxed)
         );
+        out.push_str(concat!(
+            "# HELP latchkey_session_checks_total Tokens whose session and user were checked, by where (memory: unchanged since the database last said so).\n",
+            "# TYPE latchkey_session_checks_total counter\n",
+        ));
+        for (source, counter) in [
+            ("memory", &self.sessions_checked_in_memory),
+            ("database", &self.sessions_checked_in_database),
+        ] {
+            let _ = writeln!(
+                out,
+                "latchkey_session_checks_total{{source=\"{source}\"}} {}",
+                counter.load(Ordering::Relaxed)
+            );
+        }
     }
 }
 

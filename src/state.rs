@@ -5,6 +5,7 @@ use crate::auth::account_waiters::AccountWaiters;
 use crate::auth::address_limit::AddressLimits;
 use crate::auth::hasher::Hasher;
 use crate::auth::jwt::TokenSigner;
+use crate::auth::live_sessions::LiveSessions;
 use crate::auth::throttled_accounts::ThrottledAccounts;
 use crate::config::Settings;
 use crate::db::DbPool;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub account_waiters: AccountWaiters,
     /// Accounts just seen throttled, refused from memory for a while.
     pub throttled_accounts: ThrottledAccounts,
+    /// Sessions just found live, trusted from memory while nothing changed.
+    pub live_sessions: LiveSessions,
     /// `None` when `LATCHKEY_RATE_LIMIT=off`.
     pub address_limits: Option<AddressLimits>,
     /// The one-time token of `/setup`, while the database holds no user.

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::Pool;
 
+use super::change_watch::{self, Watch};
 use super::checked_connection::suggests_outage;
 use super::connection::{AnyConnection, AnyManager, SqlitePragmas};
 
@@ -31,6 +32,41 @@ pub struct DbPool {
     gate: Arc<tokio::sync::Semaphore>,
     /// The manager's [`AnyManager::outages`].
     outages: Arc<AtomicU64>,
+    /// Counts units of work that may have changed data, and commits seen
+    /// by the [`change_watch`] (see [`Self::changes`]).
+    changes: Arc<AtomicU64>,
+    watch: Arc<Watch>,
+}
+
+/// See [`DbPool::changes`].
+#[derive(Debug, Clone, Copy)]
+pub struct Changes {
+    pub count: u64,
+    /// `false` when commits made elsewhere may be missing from `count` (the
+    /// change watch is not running, dozing or cut off): then nothing read
+    /// earlier may be trusted.
+    pub current: bool,
+}
+
+impl DbPool {
+    /// How many units of database work have finished in this process, and
+    /// commits made elsewhere been seen, and whether that count is known to
+    /// be current. Read it before a read whose answer is to be remembered;
+    /// the answer may be used again while the count is the same and current.
+    pub fn changes(&self) -> Changes {
+        // Current first: a look that counted a change is stored after it.
+        let current = self.watch.is_current();
+        Changes {
+            count: self.changes.load(Ordering::Acquire),
+            current,
+        }
+    }
+
+    /// Starts watching the database at `url` for commits made outside this
+    /// pool; until then [`Self::changes`] is never current.
+    pub fn watch_changes(&self, url: &str) -> std::io::Result<()> {
+        change_watch::start(url, &self.watch, Arc::clone(&self.changes))
+    }
 }
 
 impl Deref for DbPool {
@@ -70,12 +106,40 @@ pub fn build_pool(url: &str) -> Result<DbPool, String> {
         pool,
         gate: Arc::new(tokio::sync::Semaphore::new(POOL_SIZE as usize)),
         outages,
+        changes: Arc::new(AtomicU64::new(0)),
+        watch: Arc::new(Watch::new()),
     })
 }
 
 /// Runs one unit of database work, `pool.get()` included, on the blocking
-/// thread pool, never on an async worker.
+/// thread pool, never on an async worker. Whatever it did, it counts as a
+/// change once it has finished (see [`DbPool::changes`]).
 pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, DbError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, diesel::result::Error> + Send + 'static,
+    T: Send + 'static,
+{
+    run_on_blocking_thread(pool, work, Some(Arc::clone(&pool.changes))).await
+}
+
+/// [`run`] for work that only reads: it leaves [`DbPool::changes`] alone,
+/// so what it read can be remembered for as long as that count stays the
+/// same. Work that writes anything must go through [`run`].
+pub async fn run_read<T, F>(pool: &DbPool, work: F) -> Result<T, DbError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, diesel::result::Error> + Send + 'static,
+    T: Send + 'static,
+{
+    run_on_blocking_thread(pool, work, None).await
+}
+
+/// `changes` is counted on the blocking thread, right after the work: a
+/// request dropped while its work runs still counts what that work wrote.
+async fn run_on_blocking_thread<T, F>(
+    pool: &DbPool,
+    work: F,
+    changes: Option<Arc<AtomicU64>>,
+) -> Result<T, DbError>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, diesel::result::Error> + Send + 'static,
     T: Send + 'static,
@@ -109,6 +173,9 @@ where
             conn = get()?;
         }
         let done = work(&mut conn);
+        if let Some(changes) = changes {
+            changes.fetch_add(1, Ordering::AcqRel);
+        }
         if let Err(e) = &done {
             conn.failed = true;
             if suggests_outage(e) {

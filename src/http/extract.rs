@@ -18,7 +18,7 @@ use crate::auth::jwt::{Claims, TokenError};
 use crate::auth::refresh::RefreshToken;
 use crate::auth::{scopes, session};
 use crate::clock;
-use crate::db::sessions;
+use crate::db::sessions::{self, SessionTimes};
 use crate::db::{self, users::User};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -241,29 +241,52 @@ pub async fn renew_cookies(
     Ok(response)
 }
 
-/// Checks, in one database round, that the token's user and session are
+/// Checks, in one database round or from [`crate::auth::live_sessions`] while nothing
+/// has changed since that round, that the token's user and session are
 /// still good. Every access token belongs to a session (`sid`), so logout,
 /// `user passwd` and `user disable` can end it; one without is refused.
 pub async fn caller_for(state: &AppState, claims: Claims) -> Result<Caller, ApiError> {
-    let email = claims.sub.clone();
     let Some(session) = claims.session_id() else {
         return Err(ApiError::InvalidToken("the token has no session".into()));
     };
-    let found = db::run(&state.pool, move |conn| {
+    let changes = state.pool.changes();
+    let remembered = changes
+        .current
+        .then(|| {
+            state
+                .live_sessions
+                .get(session, &claims.sub, changes.count, clock::now_unix())
+        })
+        .flatten();
+    state.metrics.observe_session_check(remembered.is_some());
+    if let Some((user, times)) = remembered {
+        return Ok(caller(user, claims, times));
+    }
+    let email = claims.sub.clone();
+    let found = db::run_read(&state.pool, move |conn| {
         sessions::user_with_session(conn, &email, session)
     })
     .await?;
     match found {
         Some((_, None)) => Err(ApiError::InvalidToken("the session has ended".into())),
-        Some((user, Some(times))) if !user.disabled => Ok(Caller {
-            user,
-            claims,
-            session_ends: times.ends,
-            session_started: times.started,
-            session_amr: times.amr,
-        }),
+        Some((user, Some(times))) if !user.disabled => {
+            state
+                .live_sessions
+                .remember(session, &user, &times, changes.count);
+            Ok(caller(user, claims, times))
+        }
         Some(_) => Err(ApiError::InvalidToken("the user is disabled".into())),
         None => Err(ApiError::InvalidToken("the user no longer exists".into())),
+    }
+}
+
+fn caller(user: User, claims: Claims, times: SessionTimes) -> Caller {
+    Caller {
+        user,
+        claims,
+        session_ends: times.ends,
+        session_started: times.started,
+        session_amr: times.amr,
     }
 }
 

@@ -40,6 +40,7 @@ pub(super) fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         settings,
         account_waiters: Default::default(),
         throttled_accounts: Default::default(),
+        live_sessions: Default::default(),
         setup_token,
         metrics: Metrics::default(),
         passkeys,
@@ -73,7 +74,8 @@ fn warn_if_secret_unused(settings: &Settings) {
     }
 }
 
-/// Migrates, then opens the pool.
+/// Migrates, then opens the pool and starts watching for changes made
+/// elsewhere (without which nothing read is remembered).
 fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
     let url = &settings.database_url.url();
     tracing::info!("using {}", db::describe(url));
@@ -82,7 +84,10 @@ fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
     }
-    db::build_pool(url).map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))
+    let pool = db::build_pool(url).map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+    pool.watch_changes(url)
+        .context("cannot start the thread that watches the database")?;
+    Ok(pool)
 }
 
 /// The signer over the shared secret, or over the key ring in the data dir

@@ -37,6 +37,7 @@ mod process;
 mod refresh;
 mod scheduling;
 mod second_factor;
+mod sessions_remembered;
 mod shutdown;
 mod signing_keys;
 #[path = "../support/mod.rs"]

@@ -10,7 +10,8 @@ use latchkey::config::{DatabaseUrl, Secret, Settings};
 use serde_json::Value;
 
 use crate::support::{
-    CHEAP_ARGON2, EMAIL, PASSWORD, PgDatabase, TestApp, assert_invalid_grant, test_settings,
+    CHANGES_SEEN_WITHIN, CHEAP_ARGON2, EMAIL, PASSWORD, PgDatabase, TestApp, assert_invalid_grant,
+    test_settings,
 };
 
 const SHARED_SECRET: &str = "a shared HS256 secret of at least 32 bytes, same on all";
@@ -128,6 +129,9 @@ async fn revoking_a_session_on_one_instance_ends_it_on_the_other() {
         .await;
     assert_eq!(revoked.status(), 200);
 
+    // b remembers the session it just checked; it hears of the revocation
+    // from PostgreSQL within milliseconds (docs/operations.md).
+    tokio::time::sleep(CHANGES_SEEN_WITHIN).await;
     assert_eq!(b.get_me(&grant.access).await.status(), 401);
     assert_invalid_grant(b.refresh(&grant.refresh).await).await;
 }

@@ -20,6 +20,12 @@ pub use responses::{SetCookie, assert_invalid_grant, assert_page_headers, set_co
 
 use latchkey::config::Argon2Cost;
 
+/// How long after a commit made outside the server (the test's own
+/// connection, as another process) the server is sure to have seen it:
+/// `latchkey::db::CHANGES_SEEN_WITHIN`, with room for PostgreSQL's
+/// notification on a loaded machine.
+pub const CHANGES_SEEN_WITHIN: std::time::Duration = std::time::Duration::from_millis(50);
+
 pub const EMAIL: &str = "alice@example.com";
 pub const PASSWORD: &str = "correct horse battery staple";
 

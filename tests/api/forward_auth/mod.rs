@@ -7,7 +7,7 @@ mod proxies;
 use crate::browser_flow::renewal::expired_access_cookie;
 use crate::browser_flow::sign_in;
 use crate::support::{Browser, location, query_param};
-use crate::support::{EMAIL, PASSWORD, TestApp, set_cookies};
+use crate::support::{CHANGES_SEEN_WITHIN, EMAIL, PASSWORD, TestApp, set_cookies};
 
 /// Headers a trusted proxy sends for `https://{host}{uri}`, Caddy-style.
 fn forwarded<'a>(proto: &'a str, host: &'a str, uri: &'a str) -> [(&'a str, &'a str); 3] {
@@ -63,8 +63,10 @@ async fn a_required_scope_the_person_lacks_is_403() {
         "a repeated scope is a misconfiguration"
     );
 
-    // `user scopes` takes effect on the next request.
+    // Scopes taken away elsewhere (here, the test's own connection) hold
+    // as soon as the server has seen the change.
     latchkey::db::users::set_scopes(&mut app.connection(), EMAIL, &[]).expect("no scopes");
+    tokio::time::sleep(CHANGES_SEEN_WITHIN).await;
     assert_eq!(with("/auth/forward?scope=read").await.status(), 403);
     let plain = with("/auth/forward").await;
     assert_eq!(plain.status(), 200);
