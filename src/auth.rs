@@ -152,7 +152,7 @@ async fn check_account(
         woken.as_mut().enable();
         let policy = state.account_policy.clone();
         let (for_db, device_hash, email) = (account.clone(), device_hash.clone(), email.clone());
-        let (key, admission, user) = db::run(&state.pool, move |conn| {
+        let (key, admission, user) = db::run_not_changing_sessions(&state.pool, move |conn| {
             let now = clock::now_unix();
             let key = match &device_hash {
                 Some(hash) if trusted_devices::is_trusted(conn, hash, &for_db, now)? => {
@@ -300,14 +300,19 @@ impl<'a> Attempt<'a> {
         self.settled = true;
         let state = self.state;
         let (key, policy) = (self.key.clone(), state.account_policy.clone());
-        let upgraded = db::run(&state.pool, move |conn| {
+        let upgrades = upgrade.is_some();
+        let work = move |conn: &mut db::AnyConnection| {
             login_failures::settle(conn, &key, &policy, outcome, clock::now_millis())?;
             match &upgrade {
                 Some(u) => users::upgrade_password_hash(conn, u.user_id, &u.old_hash, &u.new_hash),
                 None => Ok(false),
             }
-        })
-        .await;
+        };
+        let upgraded = if upgrades {
+            db::run(&state.pool, work).await
+        } else {
+            db::run_not_changing_sessions(&state.pool, work).await
+        };
         state.account_waiters.wake(&self.account, outcome);
         Ok(upgraded?)
     }
@@ -324,7 +329,7 @@ impl Drop for Attempt<'_> {
             self.state.account_policy.clone(),
         );
         tokio::spawn(async move {
-            let abandoned = db::run(&pool, move |conn| {
+            let abandoned = db::run_not_changing_sessions(&pool, move |conn| {
                 login_failures::settle(conn, &key, &policy, Outcome::Abandoned, clock::now_millis())
             })
             .await;

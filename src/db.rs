@@ -30,6 +30,6 @@ pub use change_watch::CHANGES_SEEN_WITHIN;
 pub use connection::{AnyConnection, AnyManager, is_postgres_url};
 pub use location::describe;
 pub use migrations::{is_initialised, migrate};
-pub use pool::{Changes, DbError, DbPool, build_pool, run, run_read};
+pub use pool::{Changes, DbError, DbPool, build_pool, run, run_not_changing_sessions};
 pub use sqlite_file::sqlite_path;
 pub use write_transaction::write_transaction;

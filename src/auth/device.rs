@@ -45,7 +45,7 @@ pub async fn remember(
 ) -> Result<Option<String>, AuthError> {
     let fresh = random_token(TOKEN_BYTES);
     let fresh_hash = sha256_hex(fresh.as_bytes());
-    let issued = db::run(&state.pool, move |conn| {
+    let issued = db::run_not_changing_sessions(&state.pool, move |conn| {
         let now = clock::now_unix();
         if let Some(hash) = &presented
             && trusted_devices::is_trusted(conn, hash, &account_key, now)?

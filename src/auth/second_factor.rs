@@ -26,7 +26,7 @@ pub enum Accepted {
 /// authenticator app that is on, or any passkey (a passkey is a second
 /// factor wherever one is asked for).
 pub async fn required(state: &AppState, user_id: i64) -> Result<bool, AuthError> {
-    Ok(db::run(&state.pool, move |conn| {
+    Ok(db::run_not_changing_sessions(&state.pool, move |conn| {
         Ok(second_factor::is_enabled(conn, user_id)? || passkeys::has_any(conn, user_id)?)
     })
     .await?)

@@ -44,7 +44,8 @@ pub async fn open(
     let (user_id, verified_hash) = (user.id, user.password_hash.clone());
     let client_id = client_id.map(str::to_owned);
     let (scopes, policy) = (scopes.to_vec(), refresh_policy(state));
-    let opened = db::run(&state.pool, move |conn| {
+    // Opens a session; ends or alters none.
+    let opened = db::run_not_changing_sessions(&state.pool, move |conn| {
         let opening = Opening {
             user_id,
             client_id: client_id.as_deref(),

@@ -3,10 +3,12 @@
 //! counts them in [`DbPool::changes`], so that what was remembered from the
 //! database before them is no longer trusted.
 //!
-//! On SQLite a thread of its own asks `PRAGMA data_version`, which changes
-//! whenever another connection has committed. On PostgreSQL it listens on
-//! [`CHANNEL`], on which triggers on `users` and `sessions` (created by
-//! [`super::migrate`]) notify every update and delete.
+//! Triggers on `users` and `sessions` (added by [`super::migrate`]) mark
+//! every update and delete of what a session check reads, whoever makes it.
+//! On SQLite they count in the one-row table `latchkey_change_count`, which
+//! a thread of its own reads; on PostgreSQL they notify [`CHANNEL`], on
+//! which that thread listens. Inserts are not marked: nothing remembered
+//! depends on a row that did not exist.
 //!
 //! The count is trusted only while the thread has looked within
 //! [`TRUSTED_FOR`]; with nobody asking for a second, the thread dozes and
@@ -23,7 +25,76 @@ use diesel::connection::SimpleConnection;
 use super::connection::{AnyConnection, AnyManager};
 
 /// The PostgreSQL channel the triggers notify.
-pub const CHANNEL: &str = "latchkey_changes";
+const CHANNEL: &str = "latchkey_changes";
+
+/// The columns a session check reads, by table. An update that leaves them
+/// as they were (a login's check-and-set of the password hash, the last
+/// use of a session) is not a change.
+const WATCHED: [(&str, &str); 2] = [
+    ("users", "id, email, password_hash, scopes, disabled"),
+    (
+        "sessions",
+        "user_id, created_at, expires_at, revoked_at, amr",
+    ),
+];
+
+/// Adds the triggers (and on SQLite the counter) if they are missing.
+pub(super) fn install_triggers(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
+    match conn {
+        AnyConnection::Sqlite(c) => c.batch_execute(&sqlite_triggers()),
+        AnyConnection::Postgresql(c) => c.batch_execute(&postgres_triggers()),
+    }
+}
+
+/// `(OLD.a, OLD.b) IS DISTINCT FROM (NEW.a, NEW.b)`, spelt for each backend.
+fn changed(columns: &str, differ: &str) -> String {
+    columns
+        .split(", ")
+        .map(|c| format!("OLD.{c} {differ} NEW.{c}"))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
+fn sqlite_triggers() -> String {
+    let count = "UPDATE latchkey_change_count SET n = n + 1 WHERE id = 1;";
+    let mut sql = String::from(
+        "CREATE TABLE IF NOT EXISTS latchkey_change_count \
+         (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);\n\
+         INSERT OR IGNORE INTO latchkey_change_count (id, n) VALUES (1, 0);\n",
+    );
+    for (table, columns) in WATCHED {
+        let when = changed(columns, "IS NOT");
+        sql.push_str(&format!(
+            "CREATE TRIGGER IF NOT EXISTS latchkey_{table}_updated AFTER UPDATE ON {table} \
+             WHEN {when} BEGIN {count} END;\n\
+             CREATE TRIGGER IF NOT EXISTS latchkey_{table}_deleted AFTER DELETE ON {table} \
+             BEGIN {count} END;\n"
+        ));
+    }
+    sql
+}
+
+fn postgres_triggers() -> String {
+    let mut sql = format!(
+        "CREATE OR REPLACE FUNCTION latchkey_notice_change() RETURNS trigger \
+         LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('{CHANNEL}', ''); RETURN NULL; END $$;\n\
+         DO $$ BEGIN\n"
+    );
+    for (table, columns) in WATCHED {
+        let when = changed(columns, "IS DISTINCT FROM");
+        sql.push_str(&format!(
+            "IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'latchkey_{table}_updated' \
+             AND tgrelid = '{table}'::regclass) THEN \
+             CREATE TRIGGER latchkey_{table}_updated AFTER UPDATE ON {table} FOR EACH ROW \
+             WHEN ({when}) EXECUTE FUNCTION latchkey_notice_change(); \
+             CREATE TRIGGER latchkey_{table}_deleted AFTER DELETE ON {table} \
+             FOR EACH STATEMENT EXECUTE FUNCTION latchkey_notice_change(); \
+             END IF;\n"
+        ));
+    }
+    sql.push_str("END $$;\n");
+    sql
+}
 
 /// How often the thread looks while requests are asking.
 const LOOK_EVERY: Duration = Duration::from_millis(1);
@@ -34,8 +105,7 @@ const TRUSTED_FOR: u64 = 5_000;
 
 /// Once a commit made elsewhere is this old, no server trusts anything read
 /// before it. On SQLite that is exact: a trusted count comes from a look
-/// begun within [`TRUSTED_FOR`], after the commit, and `data_version` then
-/// shows it. On PostgreSQL it adds the notification's trip, well under a
+/// begun within [`TRUSTED_FOR`], after the commit, which then reads it. On PostgreSQL it adds the notification's trip, well under a
 /// millisecond on one network.
 pub const CHANGES_SEEN_WITHIN: Duration = Duration::from_millis(10);
 
@@ -180,7 +250,7 @@ fn doze(watch: &Watch) {
 enum Looker {
     Sqlite {
         conn: diesel::SqliteConnection,
-        version: i64,
+        count: i64,
     },
     Postgresql {
         conn: diesel::PgConnection,
@@ -189,17 +259,17 @@ enum Looker {
 }
 
 #[derive(diesel::QueryableByName)]
-struct DataVersion {
+struct ChangeCount {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    data_version: i64,
+    n: i64,
 }
 
 impl Looker {
     fn connect(manager: &AnyManager) -> Result<Self, String> {
         match manager.connect_one().map_err(|e| e.to_string())? {
             AnyConnection::Sqlite(mut conn) => {
-                let version = data_version(&mut conn).map_err(|e| e.to_string())?;
-                Ok(Self::Sqlite { conn, version })
+                let count = change_count(&mut conn).map_err(|e| e.to_string())?;
+                Ok(Self::Sqlite { conn, count })
             }
             AnyConnection::Postgresql(mut conn) => {
                 conn.batch_execute(&format!("LISTEN {CHANNEL}"))
@@ -214,9 +284,9 @@ impl Looker {
 
     fn changed(&mut self) -> diesel::QueryResult<bool> {
         match self {
-            Self::Sqlite { conn, version } => {
-                let now = data_version(conn)?;
-                Ok(std::mem::replace(version, now) != now)
+            Self::Sqlite { conn, count } => {
+                let now = change_count(conn)?;
+                Ok(std::mem::replace(count, now) != now)
             }
             Self::Postgresql { conn, probed } => {
                 if probed.elapsed() >= PROBE_EVERY {
@@ -234,8 +304,8 @@ impl Looker {
     }
 }
 
-fn data_version(conn: &mut diesel::SqliteConnection) -> diesel::QueryResult<i64> {
-    diesel::sql_query("PRAGMA data_version")
-        .get_result::<DataVersion>(conn)
-        .map(|v| v.data_version)
+fn change_count(conn: &mut diesel::SqliteConnection) -> diesel::QueryResult<i64> {
+    diesel::sql_query("SELECT n FROM latchkey_change_count WHERE id = 1")
+        .get_result::<ChangeCount>(conn)
+        .map(|c| c.n)
 }

@@ -58,43 +58,18 @@ pub fn migrate(url: &str) -> anyhow::Result<usize> {
         .run_pending_migrations(MIGRATIONS)
         .map(|versions| versions.len())
         .map_err(|e| anyhow::anyhow!("cannot migrate {}: {e}", super::describe(url)));
+    // Under the migration lock on PostgreSQL; SQLite has one writer.
+    let noticed = applied
+        .is_ok()
+        .then(|| super::change_watch::install_triggers(&mut conn));
     if let AnyConnection::Postgresql(c) = &mut conn {
-        let noticed = c.batch_execute(CHANGE_NOTICES);
         c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})"))?;
-        noticed.map_err(|e| {
-            anyhow::anyhow!(
-                "cannot add the change triggers to {}: {e}",
-                super::describe(url)
-            )
-        })?;
+    }
+    if let Some(Err(e)) = noticed {
+        anyhow::bail!(
+            "cannot add the change triggers to {}: {e}",
+            super::describe(url)
+        );
     }
     applied
 }
-
-/// PostgreSQL only, so not a migration (those are shared with SQLite):
-/// every update or delete of a user or a session notifies the change watch
-/// of each instance (`src/db/change_watch.rs`), whoever made it. Applied on
-/// every start, under the migration lock; creates the triggers only once.
-const CHANGE_NOTICES: &str = r#"
-CREATE OR REPLACE FUNCTION latchkey_notice_change() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('latchkey_changes', '');
-    RETURN NULL;
-END
-$$;
-DO $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_trigger
-                   WHERE tgname = 'latchkey_users_changed' AND tgrelid = 'users'::regclass) THEN
-        CREATE TRIGGER latchkey_users_changed AFTER UPDATE OR DELETE ON users
-            FOR EACH STATEMENT EXECUTE FUNCTION latchkey_notice_change();
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_trigger
-                   WHERE tgname = 'latchkey_sessions_changed' AND tgrelid = 'sessions'::regclass) THEN
-        CREATE TRIGGER latchkey_sessions_changed AFTER UPDATE OR DELETE ON sessions
-            FOR EACH STATEMENT EXECUTE FUNCTION latchkey_notice_change();
-    END IF;
-END
-$$;
-"#;

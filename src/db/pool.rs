@@ -122,10 +122,12 @@ where
     run_on_blocking_thread(pool, work, Some(Arc::clone(&pool.changes))).await
 }
 
-/// [`run`] for work that only reads: it leaves [`DbPool::changes`] alone,
-/// so what it read can be remembered for as long as that count stays the
-/// same. Work that writes anything must go through [`run`].
-pub async fn run_read<T, F>(pool: &DbPool, work: F) -> Result<T, DbError>
+/// [`run`] for work that updates and deletes no user and no session (it may
+/// read them, insert them, and write other tables): it leaves
+/// [`DbPool::changes`] alone, so answers remembered from earlier stay good
+/// (a login flood does not wipe them). Should work passed here change one
+/// after all, the change watch still sees it within milliseconds.
+pub async fn run_not_changing_sessions<T, F>(pool: &DbPool, work: F) -> Result<T, DbError>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, diesel::result::Error> + Send + 'static,
     T: Send + 'static,

@@ -263,7 +263,7 @@ pub async fn caller_for(state: &AppState, claims: Claims) -> Result<Caller, ApiE
         return Ok(caller(user, claims, times));
     }
     let email = claims.sub.clone();
-    let found = db::run_read(&state.pool, move |conn| {
+    let found = db::run_not_changing_sessions(&state.pool, move |conn| {
         sessions::user_with_session(conn, &email, session)
     })
     .await?;

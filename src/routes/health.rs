@@ -14,7 +14,7 @@ pub async fn healthz() -> HttpResponse {
 
 /// The process can reach its database.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let ping = db::run(&state.pool, |conn| {
+    let ping = db::run_not_changing_sessions(&state.pool, |conn| {
         diesel::sql_query("SELECT 1").execute(conn)
     })
     .await;

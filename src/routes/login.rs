@@ -209,7 +209,10 @@ async fn no_account_yet(state: &AppState) -> bool {
     if state.setup_token.is_none() {
         return false;
     }
-    matches!(db::run(&state.pool, users::count).await, Ok(0))
+    matches!(
+        db::run_not_changing_sessions(&state.pool, users::count).await,
+        Ok(0)
+    )
 }
 
 /// The body of `POST /login`; a missing email or password is empty.

@@ -93,3 +93,15 @@ async fn user_scopes_on_the_command_line_holds_from_the_next_request() {
     let me: Value = app.get_me(&access).await.json().await.expect("json");
     assert_eq!(me["scopes"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn logins_leave_what_is_remembered_in_place() {
+    let app = TestApp::spawn().await;
+    let (access, _) = remembered_session(&app).await;
+    // A login adds rows (its attempt, a session) but changes none that a
+    // session check reads, so a flood of them must not wipe the memory.
+    assert_eq!(app.login(EMAIL, PASSWORD).await.status(), 200);
+    let before = checks_from(&app, "memory").await;
+    assert_eq!(app.get_me(&access).await.status(), 200);
+    assert_eq!(checks_from(&app, "memory").await, before + 1);
+}
