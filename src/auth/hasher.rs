@@ -248,6 +248,22 @@ impl Drop for InFlight {
 /// 19 MiB per hash evicts the caches of whatever runs beside it (our
 /// reading; not profiled). One hashing worker at nice 19 gave 16 ms beside
 /// 8 clients and 118 ms beside 64, with 20 logins/s and thousands of 503s.
+///
+/// Since sessions are remembered (`crate::auth::live_sessions`),
+/// `/users/me` needs no database hop and serves 57,000-60,000 rps alone,
+/// so in the fair split it keeps the cores busy where it used to wait.
+/// Measured once more, SQLite, 8 s a run (targets: 29,000 rps and 54
+/// logins/s):
+///
+/// | nice | fair split: rps, logins/s |
+/// | ---- | ------------------------- |
+/// | 0    | 30,018, 40.0              |
+/// | 2    | 35,506, 36.2              |
+/// | 5    | 42,937, 28.6              |
+///
+/// No niceness meets both halves now: giving hashing more than the
+/// requests' share would need a negative niceness, which an unprivileged
+/// service cannot take, and would undo what isolation gained. 5 stays.
 const HASHING_NICENESS: i32 = 5;
 
 /// How long a hashing thread keeps its argon2 memory (19 MiB at the
