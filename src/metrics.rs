@@ -138,6 +138,7 @@ impl Metrics {
         );
         self.render_requests(&mut out);
         self.render_logins(&mut out);
+        self.render_session_checks(&mut out);
         render_gauges(&mut out, gauges);
         out
     }
@@ -189,21 +190,17 @@ impl Metrics {
     }
 
     fn render_logins(&self, out: &mut String) {
-        out.push_str(concat!(
-            "# HELP latchkey_logins_total Password logins, by result (failed: wrong email or password, or a disabled user; throttled: refused unhashed).\n",
-            "# TYPE latchkey_logins_total counter\n",
-        ));
-        for (result, counter) in [
-            ("succeeded", &self.logins_succeeded),
-            ("failed", &self.logins_failed),
-            ("throttled", &self.logins_throttled),
-        ] {
-            let _ = writeln!(
-                out,
-                "latchkey_logins_total{{result=\"{result}\"}} {}",
-                counter.load(Ordering::Relaxed)
-            );
-        }
+        render_labelled_counters(
+            out,
+            "latchkey_logins_total",
+            "Password logins, by result (failed: wrong email or password, or a disabled user; throttled: refused unhashed).",
+            "result",
+            &[
+                ("succeeded", &self.logins_succeeded),
+                ("failed", &self.logins_failed),
+                ("throttled", &self.logins_throttled),
+            ],
+        );
         let _ = write!(
             out,
             concat!(
@@ -213,20 +210,38 @@ impl Metrics {
             ),
             self.refresh_reuse.load(Ordering::Relaxed)
         );
-        out.push_str(concat!(
-            "# HELP latchkey_session_checks_total Tokens whose session and user were checked, by where (memory: unchanged since the database last said so).\n",
-            "# TYPE latchkey_session_checks_total counter\n",
-        ));
-        for (source, counter) in [
-            ("memory", &self.sessions_checked_in_memory),
-            ("database", &self.sessions_checked_in_database),
-        ] {
-            let _ = writeln!(
-                out,
-                "latchkey_session_checks_total{{source=\"{source}\"}} {}",
-                counter.load(Ordering::Relaxed)
-            );
-        }
+    }
+
+    fn render_session_checks(&self, out: &mut String) {
+        render_labelled_counters(
+            out,
+            "latchkey_session_checks_total",
+            "Tokens whose session and user were checked, by where (memory: unchanged since the database last said so).",
+            "source",
+            &[
+                ("memory", &self.sessions_checked_in_memory),
+                ("database", &self.sessions_checked_in_database),
+            ],
+        );
+    }
+}
+
+/// One counter family with one label: its HELP and TYPE lines, then a line
+/// per value of the label.
+fn render_labelled_counters(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    label: &str,
+    counters: &[(&str, &AtomicU64)],
+) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+    for (value, counter) in counters {
+        let _ = writeln!(
+            out,
+            "{name}{{{label}=\"{value}\"}} {}",
+            counter.load(Ordering::Relaxed)
+        );
     }
 }
 

@@ -3,12 +3,13 @@
 //!
 //! An answer is remembered with the pool's change count read before the
 //! query ([`crate::db::DbPool::changes`]) and is used only while that count is
-//! the same, and for at most [`FRESH_FOR`]. Every unit of database work in
-//! this process bumps the count when it finishes, so ending a session,
+//! the same, and for at most [`FRESH_FOR`]. Database work in this process
+//! that may change a user or a session bumps the count when it finishes
+//! (only `db::run_not_changing_sessions` does not), so ending a session,
 //! disabling a user or taking a scope away here is seen by the very next
-//! request, as when every request asked the database. A commit by another
-//! process (the CLI, another instance) is seen by the pool's change watch
-//! within a few milliseconds.
+//! request, as when every request asked the database. A change made by
+//! another process (the CLI, another instance) is seen by the pool's change
+//! watch within a few milliseconds.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -20,7 +21,7 @@ use crate::db::users::User;
 /// The longest an answer is used, even with no change seen: a bound for
 /// the case the change watch cannot cover (its connection is gone and it
 /// has not noticed yet).
-pub const FRESH_FOR: Duration = Duration::from_secs(1);
+const FRESH_FOR: Duration = Duration::from_secs(1);
 
 /// Sessions remembered at most; more are read from the database each time
 /// until the ones remembered go stale.

@@ -105,8 +105,9 @@ const TRUSTED_FOR: u64 = 5_000;
 
 /// Once a commit made elsewhere is this old, no server trusts anything read
 /// before it. On SQLite that is exact: a trusted count comes from a look
-/// begun within [`TRUSTED_FOR`], after the commit, which then reads it. On PostgreSQL it adds the notification's trip, well under a
-/// millisecond on one network.
+/// begun within [`TRUSTED_FOR`], after the commit, which then reads it. On
+/// PostgreSQL it adds the notification's trip, well under a millisecond on
+/// one network.
 pub const CHANGES_SEEN_WITHIN: Duration = Duration::from_millis(10);
 
 /// Nobody asked for this long: the thread dozes until asked again.
