@@ -341,11 +341,15 @@ fn work(shared: &Shared, index: usize) {
     if let Err(e) = rustix::process::setpriority_process(Some(thread), HASHING_NICENESS) {
         tracing::debug!(error = %e, "could not lower the priority of a hashing thread");
     }
-    // Whether the jobs since this worker's last pause came in a stream.
-    let mut in_a_stream = false;
+    // When this worker last finished a job, and whether the job it ran
+    // last came alone (not within `KEEP_MEMORY_WHILE_IDLE` of the one
+    // before), so that its memory goes back as soon as nothing is queued.
+    let mut last_finished: Option<Instant> = None;
+    let mut came_alone = false;
     let mut state = shared.lock();
     loop {
         if let Some(job) = state.jobs.pop_front() {
+            came_alone = last_finished.is_none_or(|at| at.elapsed() >= KEEP_MEMORY_WHILE_IDLE);
             state.running += 1;
             // Never hold the lock while a job runs.
             drop(state);
@@ -353,28 +357,24 @@ fn work(shared: &Shared, index: usize) {
             if std::panic::catch_unwind(AssertUnwindSafe(job)).is_err() {
                 tracing::error!("a password hashing job panicked");
             }
+            last_finished = Some(Instant::now());
             state = shared.lock();
             state.running -= 1;
         } else if state.closed {
             return;
+        } else if came_alone {
+            came_alone = false;
+            drop(state);
+            password::release_kept_memory();
+            // A job queued meanwhile is found at the top of the loop.
+            state = shared.lock();
         } else {
-            if !in_a_stream {
-                drop(state);
-                password::release_kept_memory();
-                state = shared.lock();
-                // A job queued meanwhile is the next in a stream.
-                if !state.jobs.is_empty() || state.closed {
-                    in_a_stream = true;
-                    continue;
-                }
-            }
             state.idle.push(index);
             let (guard, waited) = shared.wake[index]
                 .wait_timeout_while(state, KEEP_MEMORY_WHILE_IDLE, |s| s.idle.contains(&index))
                 .unwrap_or_else(PoisonError::into_inner);
             state = guard;
-            in_a_stream = !waited.timed_out() || !state.idle.contains(&index);
-            if !in_a_stream {
+            if waited.timed_out() && state.idle.contains(&index) {
                 drop(state);
                 password::release_kept_memory();
                 // Picked meanwhile, it finds itself out of `idle` at once.

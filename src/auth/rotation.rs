@@ -32,6 +32,12 @@ impl RefreshPolicy {
     }
 }
 
+/// A session's last use is written when the one on record is at least
+/// this old. The account page shows it as "just now" for the first
+/// minute; writing it on every refresh cost each rotation one more page
+/// of the database, for a session refreshed many times a minute.
+const LAST_USE_PRECISION_SECONDS: i64 = 10;
+
 /// What presenting a refresh token led to.
 pub enum Rotation {
     /// A live successor (new, or the same one again within the grace), with
@@ -143,7 +149,12 @@ pub fn rotate(
             if sessions::claim_token(conn, &hash, now_ms, &presented.seal(&successor))? {
                 let expires_at = policy.token_expiry(session.expires_at);
                 sessions::insert_token(conn, &successor.hash(), session.id, expires_at)?;
-                sessions::touch(conn, session.id, now)?;
+                if session
+                    .last_used_at
+                    .is_none_or(|at| now - at >= LAST_USE_PRECISION_SECONDS)
+                {
+                    sessions::touch(conn, session.id, now)?;
+                }
                 return Ok(Rotation::Rotated {
                     session: Box::new(session),
                     user: Box::new(user),

@@ -280,6 +280,42 @@ async fn a_refresh_token_left_unused_past_the_idle_lifetime_expires() {
 }
 
 #[tokio::test]
+async fn a_refresh_records_the_session_use_unless_one_was_recorded_seconds_ago() {
+    #[derive(diesel::QueryableByName)]
+    struct LastUse {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        last_used_at: i64,
+    }
+    let app = TestApp::spawn().await;
+    let last_use = || -> i64 {
+        diesel::sql_query("SELECT last_used_at FROM sessions")
+            .get_result::<LastUse>(&mut app.connection())
+            .expect("query")
+            .last_used_at
+    };
+    let set_last_use = |at: i64| {
+        diesel::sql_query(format!("UPDATE sessions SET last_used_at = {at}"))
+            .execute(&mut app.connection())
+            .expect("set the last use");
+    };
+    let grant = password_grant(&app).await;
+
+    let an_hour_ago = latchkey::clock::now_unix() - 3600;
+    set_last_use(an_hour_ago);
+    let second = grant_of(app.refresh(&grant.refresh).await).await;
+    let now = latchkey::clock::now_unix();
+    assert!(
+        (now - 5..=now).contains(&last_use()),
+        "an hour-old last use is brought up to now"
+    );
+
+    let two_seconds_ago = latchkey::clock::now_unix() - 2;
+    set_last_use(two_seconds_ago);
+    grant_of(app.refresh(&second.refresh).await).await;
+    assert_eq!(last_use(), two_seconds_ago, "left as it was");
+}
+
+#[tokio::test]
 async fn only_the_token_just_rotated_gets_its_successor_again_within_the_grace() {
     let app = TestApp::spawn_with(|s| s.refresh_grace = std::time::Duration::from_secs(60)).await;
     let first = password_grant(&app).await;
