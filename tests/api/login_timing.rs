@@ -94,11 +94,18 @@ async fn unknown_emails_cost_what_dearer_argon2_hashes_cost_before_any_is_tried(
 /// logins of unknown emails take about as long as verifying it.
 async fn assert_unknown_emails_cost_at_least_a_verification_of(app: &TestApp, hash: &str) {
     app.insert_user("untried@example.com", hash, &[]);
-    let started = Instant::now();
+    // The server times the kind once, maybe while other tests leave the
+    // cores free: compare with the quickest of a few verifications here,
+    // not with one that a busy moment made slow.
     let wrong = Password::for_login(WRONG);
-    let verified = password::verify(app.settings.argon2, &wrong, hash);
-    assert_eq!(verified, Verification::Mismatch);
-    let verification = started.elapsed().as_secs_f64();
+    let verification = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            let verified = password::verify(app.settings.argon2, &wrong, hash);
+            assert_eq!(verified, Verification::Mismatch);
+            started.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min);
     for _ in 0..3 {
         let started = Instant::now();
         assert_eq!(app.login("nobody@example.com", WRONG).await.status(), 401);
