@@ -238,6 +238,9 @@ async fn the_account_second_factor_consent_and_sign_out_pages_pass_axe_in_light_
     browser.wait_for(r#"button[value="allow"]"#).await;
     assert_accessible(&browser, "the consent page").await;
     browser.click(r#"button[value="allow"]"#).await;
+    // The grant is stored before the redirect to the application is sent:
+    // once the consent page has gone, the account page lists it.
+    browser.wait_until_gone(r#"button[value="allow"]"#).await;
     open(&browser, &app, "/", "ul.grants li").await;
 
     // The authenticator app: set-up, recovery codes, the account with it on.

@@ -115,6 +115,19 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no element matching `{css}` appeared within {WAIT:?}: {e}"))
     }
 
+    /// Waits (at most [`WAIT`]) until nothing matches `css`: the page
+    /// that had it is gone, as when the answer to a form has arrived.
+    pub async fn wait_until_gone(&self, css: &str) {
+        let deadline = std::time::Instant::now() + WAIT;
+        while self.client.find(Locator::Css(css)).await.is_ok() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "`{css}` was still on the page after {WAIT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn find(&self, css: &str) -> Element {
         self.client
             .find(Locator::Css(css))
