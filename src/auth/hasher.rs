@@ -264,6 +264,30 @@ impl Drop for InFlight {
 /// No niceness meets both halves now: giving hashing more than the
 /// requests' share would need a negative niceness, which an unprivileged
 /// service cannot take, and would undo what isolation gained. 5 stays.
+///
+/// Other scheduling classes, tried from outside the process on a faster
+/// machine (2 cores, kernel 6.18, SQLite, 12 s a run; `/users/me` alone:
+/// 72,789 rps closed-loop, so the open loop runs at 36,000 req/s; fair
+/// split targets 36,400 rps and 73 logins/s):
+///
+/// | hashing threads            | open loop p99: alone, beside 8, beside 64 | fair split: rps, logins/s |
+/// | -------------------------- | ----------------------------------------- | ------------------------- |
+/// | nice 5 (this constant)     | 2.1 ms, 22 ms, 31 ms                      | 48,049, 55.4              |
+/// | `SCHED_IDLE`               | 2.5 ms, 4.3 ms, 4.6 ms                    | 62,302, 32.2              |
+/// | `SCHED_BATCH`, nice 5      | 2.6 ms, 101 ms, 50 ms                     | 44,028, 49.4              |
+/// | nice 5, 0.1 ms slice       | 1.8 ms, 82 ms, 27 ms                      | 50,027, 55.7              |
+/// | idle, nice 5 when starved  | 1.6 ms, 11 ms, 28 ms                      | 45,102, 50.8              |
+///
+/// Only `SCHED_IDLE` isolates: the kernel lets a woken request thread
+/// preempt an idle-class thread at once, whereas a nice-0 thread that has
+/// served many requests waits for its fair share behind hashing of any
+/// niceness. But it halves logins once requests keep both cores busy, and
+/// on a host whose CPU is taken by anything else it could stall them for
+/// seconds: for a login service, worse than a slower `/users/me`. The
+/// last row switched a thread to nice 5 while it got under 40% of a core
+/// over 20 ms; the shares of the two loads overlap at any window tried
+/// (20 ms to 1 s), so it switched in the open loop too. Switching back
+/// from `SCHED_IDLE` also needs `RLIMIT_NICE` or `CAP_SYS_NICE`.
 const HASHING_NICENESS: i32 = 5;
 
 /// How long a hashing thread keeps its argon2 memory (19 MiB at the
