@@ -281,13 +281,14 @@ impl Drop for InFlight {
 /// Only `SCHED_IDLE` isolates: the kernel lets a woken request thread
 /// preempt an idle-class thread at once, whereas a nice-0 thread that has
 /// served many requests waits for its fair share behind hashing of any
-/// niceness. But it halves logins once requests keep both cores busy, and
-/// on a host whose CPU is taken by anything else it could stall them for
-/// seconds: for a login service, worse than a slower `/users/me`. The
-/// last row switched a thread to nice 5 while it got under 40% of a core
-/// over 20 ms; the shares of the two loads overlap at any window tried
-/// (20 ms to 1 s), so it switched in the open loop too. Switching back
-/// from `SCHED_IDLE` also needs `RLIMIT_NICE` or `CAP_SYS_NICE`.
+/// niceness. But it costs two fifths of the logins once requests keep
+/// both cores busy, and on a host whose CPU is taken by anything else it
+/// could stall them for seconds: for a login service, worse than a slower
+/// `/users/me`. The last row switched a thread to nice 5 while it got
+/// under 40% of a core over 20 ms; the shares of the two loads overlap at
+/// any window tried (20 ms to 1 s), so it switched in the open loop too.
+/// Switching back from `SCHED_IDLE` also needs `RLIMIT_NICE` or
+/// `CAP_SYS_NICE`.
 const HASHING_NICENESS: i32 = 5;
 
 /// How long a hashing thread keeps its argon2 memory (19 MiB at the
