@@ -14,7 +14,10 @@ use crate::support::{Browser as HttpBrowser, ClientSpec, EMAIL, PASSWORD, Pkce, 
 const USERNAME: &str = r#"form[action="/login"] input#username"#;
 const PASSWORD_FIELD: &str = r#"form[action="/login"] input#password"#;
 const SIGN_IN: &str = r#"form[action="/login"] button[type="submit"]"#;
-const ERROR: &str = r#"p.error[role="alert"]"#;
+/// The form's own error, by id: the passkey block's hidden error is a
+/// `p.error[role="alert"]` too, so a class-only match could find it on the
+/// page being left and go stale when the answer arrives.
+const ERROR: &str = r#"p#form-error.error[role="alert"]"#;
 const NOTICE: &str = r#"p.notice[role="status"]"#;
 const ACCOUNT_EMAIL: &str = "#account-email";
 

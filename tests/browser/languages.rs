@@ -38,7 +38,9 @@ async fn a_browser_set_to_german_signs_in_and_out_in_german() {
         .type_into(PASSWORD_FIELD, "not the password at all")
         .await;
     browser.click(SIGN_IN).await;
-    let error = browser.wait_for(r#"p.error[role="alert"]"#).await;
+    let error = browser
+        .wait_for(r#"p#form-error.error[role="alert"]"#)
+        .await;
     assert_eq!(
         text(&error).await.trim(),
         "E-Mail-Adresse oder Passwort ist falsch."

@@ -8,7 +8,7 @@ const USERNAME: &str = r#"form[action="/login"] input#username[name="username"]"
 const PASSWORD_FIELD: &str =
     r#"form[action="/login"] input#password[name="password"][type="password"]"#;
 const SIGN_IN: &str = r#"form[action="/login"] button[type="submit"]"#;
-const LOGIN_ERROR: &str = r#"p.error[role="alert"]"#;
+const LOGIN_ERROR: &str = r#"p#form-error.error[role="alert"]"#;
 const SIGNED_OUT_NOTICE: &str = r#"p.notice[role="status"]"#;
 const ACCOUNT_EMAIL: &str = "#account-email";
 const SIGN_OUT: &str = r#"form[method="post"][action="/logout"] button[type="submit"]"#;
