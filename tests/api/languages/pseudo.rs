@@ -6,6 +6,7 @@
 
 use latchkey::auth::totp;
 use latchkey::clock::now_unix;
+use latchkey::i18n::Lang;
 
 use super::browser_speaking;
 use crate::applications::authorize_path;
@@ -247,6 +248,45 @@ async fn every_page_of_a_visit_comes_from_the_catalogues() {
     )
     .await;
     page(wrong, "a wrong second-factor code", 401, &[]).await;
+}
+
+/// The page a sign-in gets when every hashing worker and queue slot is
+/// taken: its title, its text and the wait it names ("1 second").
+#[tokio::test]
+async fn the_busy_page_comes_from_the_catalogues() {
+    let app = TestApp::spawn_with(|s| {
+        s.hash_workers = 1;
+        s.hash_queue = 1;
+        // Slow enough that twenty sign-ins overlap on any machine.
+        s.argon2.t = 20;
+        s.rate_limit = false;
+    })
+    .await;
+    let browser = browser_speaking(&app, "en-XA");
+    let login = read(&browser, "/login", 200, &[]).await;
+    let csrf = hidden_value(&login, "csrf_token").expect("csrf");
+    let emails: Vec<String> = (0..20).map(|i| format!("user{i}@example.com")).collect();
+    let (browser, csrf) = (&browser, &csrf);
+    let attempts = emails.iter().map(|email| async move {
+        let fields = [
+            ("csrf_token", csrf.as_str()),
+            ("next", "/"),
+            ("username", email.as_str()),
+            ("password", "wrong"),
+        ];
+        post(browser, "/login", &fields).await
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status().as_u16()).collect();
+    let busy = answers
+        .into_iter()
+        .find(|a| a.status() == 503)
+        .unwrap_or_else(|| panic!("no sign-in found the hasher full: {statuses:?}"));
+    assert_eq!(busy.headers()["retry-after"], "1");
+    let html = page(busy, "the busy page", 503, &[]).await;
+    assert!(html.contains(&Lang::Pseudo.tr("busy-title")), "{html}");
+    // The text ("latchkey is busy right now...") as well as the title.
+    assert!(html.contains("ƀûšý"), "{html}");
 }
 
 #[tokio::test]
