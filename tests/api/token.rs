@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
 
-use crate::support::{CHEAP_ARGON2, EMAIL, PASSWORD, TestApp, form};
+use crate::support::{CHEAP_ARGON2, EMAIL, PASSWORD, TestApp, form, one_slow_hashing_slot};
 
 #[tokio::test]
 async fn a_password_grant_returns_a_bearer_token_that_must_not_be_cached() {
@@ -289,14 +289,7 @@ async fn a_password_over_512_bytes_gets_the_ordinary_401() {
 
 #[tokio::test]
 async fn a_saturated_hasher_answers_503_with_retry_after_at_once() {
-    let app = TestApp::spawn_with(|s| {
-        s.hash_workers = 1;
-        s.hash_queue = 1;
-        // Slow enough that twenty requests overlap on any machine.
-        s.argon2.t = 20;
-        s.rate_limit = false;
-    })
-    .await;
+    let app = TestApp::spawn_with(one_slow_hashing_slot).await;
     // Twenty different accounts, so that per-account throttling stays out
     // of the way; per-address limits are off in this test.
     let emails: Vec<String> = (0..20).map(|i| format!("user{i}@example.com")).collect();

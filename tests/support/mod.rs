@@ -18,7 +18,7 @@ pub use oauth::{
 pub use postgres::PgDatabase;
 pub use responses::{SetCookie, assert_invalid_grant, assert_page_headers, set_cookies};
 
-use latchkey::config::Argon2Cost;
+use latchkey::config::{Argon2Cost, Settings};
 
 /// How long after a commit made outside the server (the test's own
 /// connection, as another process) the server is sure to have seen it:
@@ -54,3 +54,13 @@ pub const CHEAP_ARGON2: Argon2Cost = Argon2Cost {
     t: 1,
     p: 1,
 };
+
+/// One hashing worker, one queue slot and verifications slow enough that
+/// twenty sign-ins at once overlap on any machine, with per-address limits
+/// off: a burst finds the pool full and gets the `503` it answers.
+pub fn one_slow_hashing_slot(settings: &mut Settings) {
+    settings.hash_workers = 1;
+    settings.hash_queue = 1;
+    settings.argon2.t = 20;
+    settings.rate_limit = false;
+}

@@ -11,7 +11,9 @@ use latchkey::i18n::Lang;
 use super::browser_speaking;
 use crate::applications::authorize_path;
 use crate::mail::{ARRIVES, app_with_mail};
-use crate::support::{Browser, ClientSpec, EMAIL, PASSWORD, Pkce, TestApp, hidden_value};
+use crate::support::{
+    Browser, ClientSpec, EMAIL, PASSWORD, Pkce, TestApp, hidden_value, one_slow_hashing_slot,
+};
 
 /// Text outside the catalogues that may show: the product's name and the
 /// test's user data.
@@ -254,14 +256,7 @@ async fn every_page_of_a_visit_comes_from_the_catalogues() {
 /// taken: its title, its text and the wait it names ("1 second").
 #[tokio::test]
 async fn the_busy_page_comes_from_the_catalogues() {
-    let app = TestApp::spawn_with(|s| {
-        s.hash_workers = 1;
-        s.hash_queue = 1;
-        // Slow enough that twenty sign-ins overlap on any machine.
-        s.argon2.t = 20;
-        s.rate_limit = false;
-    })
-    .await;
+    let app = TestApp::spawn_with(one_slow_hashing_slot).await;
     let browser = browser_speaking(&app, "en-XA");
     let login = read(&browser, "/login", 200, &[]).await;
     let csrf = hidden_value(&login, "csrf_token").expect("csrf");
